@@ -1,0 +1,43 @@
+package dev.torpor.function;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A deployed function as the node keeps it. {@code revision} counts code updates: instances and checkpoint images
+ * remember the revision they run, so an image of old code is never restored under new code.
+ */
+public record FunctionDefinition(
+        String name,
+        String runtime,
+        String handler,
+        String description,
+        int memoryMiB,
+        int timeoutSeconds,
+        Map<String, String> environment,
+        Map<String, String> tags,
+        int reservedConcurrency,
+        String codeSha256,
+        long codeSize,
+        int revision,
+        String revisionId,
+        Instant lastModified) {
+
+    public FunctionDefinition {
+        environment = Map.copyOf(environment);
+        tags = Map.copyOf(tags);
+    }
+
+    public long memoryBytes() {
+        return memoryMiB * 1024L * 1024L;
+    }
+
+    /** How many instances may serve this function at once; Lambda's reserved concurrency, one when unset. */
+    public int maxInstances() {
+        return reservedConcurrency > 0 ? reservedConcurrency : 1;
+    }
+
+    public SuspendPolicy suspendPolicy() {
+        return SuspendPolicy.fromTags(tags);
+    }
+}
