@@ -24,8 +24,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 say() { printf 'install: %s\n' "$*"; }
 die() { printf 'install: ERROR: %s\n' "$*" >&2; exit 1; }
 cleanup() {
-  local i
-  for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${CLEANUPS[i]}" || true; done
+  local _c
+  for ((_c = ${#CLEANUPS[@]} - 1; _c >= 0; _c--)); do eval "${CLEANUPS[_c]}" || true; done
 }
 trap cleanup EXIT
 trap 'die "unexpected failure (line $LINENO: $BASH_COMMAND)"' ERR
@@ -242,6 +242,17 @@ ensure_criu() {
   say "criu $v installed ($(command -v criu))"
 }
 
+# Kill an orphaned pid and wait until it is dead (a zombie counts: init reaps it).
+stop_pid() {
+  local n st
+  kill -9 "$1" 2>/dev/null || return 0
+  for ((n = 0; n < 50; n++)); do
+    st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+    [ "${st%% *}" = Z ] && return 0
+    sleep 0.02
+  done
+}
+
 # The check that matters for Torpor: a process holding an established TCP
 # connection, alone in its own network namespace, can be dumped.
 verify_criu() {
@@ -255,17 +266,18 @@ verify_criu() {
   local dir pid i
   dir=$(mktemp -d /tmp/torpor-criu-test.XXXXXX)
   CLEANUPS+=("rm -rf '$dir'")
-  # unshare without --fork execs in place, so $! is python's pid; the netns dies with it.
-  unshare -n sh -c 'ip link set lo up && cd / && exec python3 -I -c "$1" "$2"' sh '
+  # unshare without --fork execs in place, so $! is python's pid; the netns
+  # dies with it. The outer sh orphans it, else bash reports its SIGKILL.
+  pid=$(sh -c '"$@" </dev/null >"$0" 2>&1 & echo $!' "$dir/proc.log" \
+    unshare -n sh -c 'ip link set lo up && cd / && exec python3 -I -c "$1" "$2"' sh '
 import socket, sys, time
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
 c = socket.create_connection(l.getsockname()); s, _ = l.accept()
 c.sendall(b"ping"); s.recv(4); s.sendall(b"unread")
 open(sys.argv[1], "w").write("ready")
 time.sleep(60)
-' "$dir/ready" </dev/null >"$dir/proc.log" 2>&1 &
-  pid=$!
-  CLEANUPS+=("kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null")
+' "$dir/ready")
+  CLEANUPS+=("stop_pid $pid")
   for ((i = 0; i < 100; i++)); do
     [ -s "$dir/ready" ] && break
     kill -0 "$pid" 2>/dev/null || break
