@@ -39,7 +39,8 @@ EOF
 }
 
 # Keep apt's chatter out of the progress output; show it only on failure.
-APT_LOG= KEEP_LOG=0
+APT_LOG=''
+KEEP_LOG=0
 run_logged() {
   [ -n "$APT_LOG" ] || {
     APT_LOG=$(mktemp /tmp/torpor-install.XXXXXX.log)
@@ -47,6 +48,7 @@ run_logged() {
   }
   if ! "$@" >>"$APT_LOG" 2>&1; then
     tail -n 20 "$APT_LOG" | sed 's/^/install:   | /' >&2
+    # shellcheck disable=SC2034  # read by the EXIT cleanup
     KEEP_LOG=1
     say "full log: $APT_LOG" >&2
     return 1
@@ -80,7 +82,7 @@ preflight() {
   [ -e /proc/sys/kernel/ns_last_pid ] ||
     die "kernel $(uname -r) lacks checkpoint/restore support (no /proc/sys/kernel/ns_last_pid; needs CONFIG_CHECKPOINT_RESTORE=y)"
   local cfg=/proc/config.gz cat=zcat
-  [ -r "$cfg" ] || { cfg=/boot/config-$(uname -r); cat=cat; }
+  [ -r "$cfg" ] || { cfg=/boot/config-$(uname -r); cat='cat'; }
   if [ -r "$cfg" ] && ! "$cat" "$cfg" | grep '^CONFIG_CHECKPOINT_RESTORE=y' >/dev/null; then
     die "kernel $(uname -r) is built without CONFIG_CHECKPOINT_RESTORE=y ($cfg)"
   fi
@@ -211,6 +213,7 @@ install_wrapper() {
   content=$(printf '#!/bin/sh\n%s: CRIU from %s, run with its private libraries.\nexec %s --argv0 criu --library-path %s %s "$@"\n' \
     "$WRAPPER_MARK" "$dest" "$ld" "$libpath" "$dest/usr/sbin/criu")
   if [ -e "$WRAPPER" ] && [ "$(cat "$WRAPPER")" = "$content" ]; then return 0; fi
+  mkdir -p "${WRAPPER%/*}"
   tmp=$(mktemp "$WRAPPER.XXXXXX")
   printf '%s\n' "$content" >"$tmp"
   chmod 755 "$tmp"
@@ -266,8 +269,8 @@ verify_criu() {
   local dir pid i
   dir=$(mktemp -d /tmp/torpor-criu-test.XXXXXX)
   CLEANUPS+=("rm -rf '$dir'")
-  # unshare without --fork execs in place, so $! is python's pid; the netns
-  # dies with it. The outer sh orphans it, else bash reports its SIGKILL.
+  # unshare without --fork execs in place, so the pid printed is python's and
+  # the netns dies with it. The outer sh orphans it, else bash reports its SIGKILL.
   pid=$(sh -c '"$@" </dev/null >"$0" 2>&1 & echo $!' "$dir/proc.log" \
     unshare -n sh -c 'ip link set lo up && cd / && exec python3 -I -c "$1" "$2"' sh '
 import socket, sys, time
