@@ -1,0 +1,179 @@
+package dev.torpor.api.relay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.function.Invocation;
+import dev.torpor.function.InvocationResult;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The AWS Lambda Runtime API of one instance, as it arrives through the relay. The function's
+ * {@code GET …/invocation/next} is held until {@link #deliver} has an event for it; holding it is what "idle" means.
+ */
+public final class RuntimeApiSession implements RelayChannel.Listener {
+    private static final String NEXT = "/2018-06-01/runtime/invocation/next";
+    private static final Pattern ANSWER = Pattern.compile("/2018-06-01/runtime/invocation/([^/]+)/(response|error)");
+    private static final String INIT_ERROR = "/2018-06-01/runtime/init/error";
+    private static final int MAX_RESPONSE = 6 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the lifecycle hears from the function. */
+    public interface Events {
+        /** The function is blocked in {@code next}: it may take an event, or be suspended. */
+        void waitingForEvent();
+
+        void exited(int status);
+
+        void initFailed(String errorType, String message);
+    }
+
+    private final Events events;
+    private String heldNext;
+    private Invocation queued;
+    private Invocation current;
+
+    public RuntimeApiSession(Events events) {
+        this.events = events;
+    }
+
+    /** Hands an event to the function now if it waits in {@code next}, else as soon as it asks. */
+    public void deliver(Invocation invocation, RelayChannel channel) {
+        String held;
+        synchronized (this) {
+            if (current != null || queued != null) throw new IllegalStateException("instance already has an event");
+            held = heldNext;
+            if (held == null) {
+                queued = invocation;
+                return;
+            }
+            heldNext = null;
+            current = invocation;
+        }
+        sendEvent(held, invocation, channel);
+    }
+
+    /** Fails the event in flight (the function timed out or died); a late answer from it is then refused. */
+    public void abandon(InvocationResult result) {
+        Invocation lost;
+        synchronized (this) {
+            lost = current != null ? current : queued;
+            current = null;
+            queued = null;
+        }
+        if (lost != null) lost.result().complete(result);
+    }
+
+    public synchronized boolean waitingForEvent() {
+        return heldNext != null && current == null && queued == null;
+    }
+
+    @Override
+    public void onRequest(Frame request, RelayChannel channel) {
+        var words = request.words(4);
+        if (words.size() < 4) return;
+        String id = words.get(1), method = words.get(2), path = words.get(3);
+        if (method.equals("GET") && path.equals(NEXT)) {
+            onNext(id, channel);
+            return;
+        }
+        Matcher m = ANSWER.matcher(path);
+        if (method.equals("POST") && m.matches()) {
+            onAnswer(id, m.group(1), m.group(2).equals("error"), request, channel);
+        } else if (method.equals("POST") && path.equals(INIT_ERROR)) {
+            respond(channel, id, 202, "Accepted", Map.of("status", "OK"));
+            events.initFailed(errorType(request), new String(request.body(), StandardCharsets.UTF_8));
+        } else {
+            respond(channel, id, 404, "Not Found", Map.of("errorType", "InvalidPath", "errorMessage", "no such Runtime API path: " + path));
+        }
+    }
+
+    private void onNext(String relayRequestId, RelayChannel channel) {
+        Invocation q;
+        synchronized (this) {
+            q = queued;
+            if (q == null) {
+                heldNext = relayRequestId;
+            } else {
+                queued = null;
+                current = q;
+            }
+        }
+        if (q == null) events.waitingForEvent();
+        else sendEvent(relayRequestId, q, channel);
+    }
+
+    private void onAnswer(String relayRequestId, String requestId, boolean isError, Frame request, RelayChannel channel) {
+        Invocation inv;
+        synchronized (this) {
+            inv = current != null && current.requestId().equals(requestId) ? current : null;
+            if (inv != null) current = null;
+        }
+        if (inv == null) {
+            respond(channel, relayRequestId, 400, "Bad Request",
+                    Map.of("errorType", "InvalidRequestID", "errorMessage", "no event " + requestId + " is in flight"));
+            return;
+        }
+        if (request.body().length > MAX_RESPONSE) {
+            respond(channel, relayRequestId, 413, "Request Entity Too Large",
+                    Map.of("errorType", "RequestEntityTooLarge", "errorMessage", "response over " + MAX_RESPONSE + " bytes"));
+            inv.result().complete(InvocationResult.unhandled(errorBody("Function.ResponseSizeTooLarge",
+                    "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE + " bytes).")));
+            return;
+        }
+        respond(channel, relayRequestId, 202, "Accepted", Map.of("status", "OK"));
+        inv.result().complete(isError ? InvocationResult.unhandled(request.body()) : InvocationResult.ok(request.body()));
+    }
+
+    @Override
+    public void onAttached() {
+        // the relay re-sends its pending next on its own
+    }
+
+    @Override
+    public synchronized void onDetached() {
+        heldNext = null; // the relay will ask again after it reconnects
+    }
+
+    @Override
+    public void onExit(int status) {
+        abandon(InvocationResult.unhandled(errorBody("Runtime.ExitError", "RequestId: process exited with status " + status)));
+        events.exited(status);
+    }
+
+    private static void sendEvent(String relayRequestId, Invocation inv, RelayChannel channel) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Lambda-Runtime-Aws-Request-Id", inv.requestId());
+        headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMillis()));
+        headers.put("Lambda-Runtime-Invoked-Function-Arn", inv.functionArn());
+        headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + inv.requestId().replace("-", "").substring(0, 8) + "-" + inv.requestId().replace("-", "").substring(8));
+        if (inv.clientContext() != null) headers.put("Lambda-Runtime-Client-Context", inv.clientContext());
+        channel.send(new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload()));
+    }
+
+    private static void respond(RelayChannel channel, String relayRequestId, int status, String reason, Map<String, String> body) {
+        try {
+            channel.send(new Frame("RESPONSE " + relayRequestId + " " + status + " " + reason,
+                    Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(body)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String errorType(Frame request) {
+        String t = request.header("Lambda-Runtime-Function-Error-Type");
+        return t == null ? "Runtime.Unknown" : t;
+    }
+
+    /** A Lambda error payload, as the Invoke API returns it when the runtime itself failed. */
+    public static byte[] errorBody(String errorType, String message) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("errorType", errorType, "errorMessage", message));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.torpor.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import java.io.IOException;
+import org.apache.commons.io.file.PathUtils;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/** Images as {@code root/<instance>/<sequence>/}, the newest complete one kept. */
+public final class DirectoryCheckpointStore implements CheckpointStore {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+
+    public DirectoryCheckpointStore(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public Path begin(String instanceId) {
+        try {
+            Path dir = root.resolve(instanceId);
+            Files.createDirectories(dir);
+            long next = sequences(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+            return Files.createDirectory(dir.resolve(Long.toString(next)));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot make a checkpoint directory for " + instanceId, e);
+        }
+    }
+
+    @Override
+    public Manifest commit(Path dir, Manifest m) {
+        try {
+            List<Manifest.FileEntry> files = new ArrayList<>();
+            try (Stream<Path> list = Files.list(dir)) {
+                for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
+                    files.add(new Manifest.FileEntry(f.getFileName().toString(), Files.size(f), crc32cAndSync(f)));
+                }
+            }
+            Manifest complete = new Manifest(m.formatVersion(), m.function(), m.instanceId(), m.codeRevision(),
+                    m.codeSha256(), m.memoryBytes(), m.createdAt(), m.runtimeVersion(), m.criuVersion(), m.kernel(),
+                    m.architecture(), List.copyOf(files));
+            Path tmp = dir.resolve(Manifest.FILE_NAME + ".tmp");
+            JSON.writeValue(tmp.toFile(), complete);
+            sync(tmp);
+            Files.move(tmp, dir.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            sync(dir);
+            dropOlder(dir);
+            return complete;
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot complete the checkpoint image in " + dir, e);
+        }
+    }
+
+    @Override
+    public void discard(Path dir) {
+        deleteTree(dir);
+    }
+
+    @Override
+    public Optional<Image> latest(String instanceId) {
+        Path dir = root.resolve(instanceId);
+        return sequences(dir).stream().sorted(Comparator.reverseOrder())
+                .map(seq -> dir.resolve(Long.toString(seq)))
+                .filter(d -> Files.exists(d.resolve(Manifest.FILE_NAME)))
+                .findFirst()
+                .map(d -> new Image(d, read(d)));
+    }
+
+    @Override
+    public void delete(String instanceId) {
+        deleteTree(root.resolve(instanceId));
+    }
+
+    @Override
+    public void sweepIncomplete() {
+        if (!Files.isDirectory(root)) return;
+        try (Stream<Path> instances = Files.list(root)) {
+            for (Path inst : instances.toList()) {
+                for (long seq : sequences(inst)) {
+                    Path d = inst.resolve(Long.toString(seq));
+                    if (!Files.exists(d.resolve(Manifest.FILE_NAME))) deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Manifest read(Path imageDir) {
+        try {
+            return JSON.readValue(imageDir.resolve(Manifest.FILE_NAME).toFile(), Manifest.class);
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "unreadable manifest in " + imageDir, e);
+        }
+    }
+
+    private void dropOlder(Path kept) {
+        Path dir = kept.getParent();
+        long keptSeq = Long.parseLong(kept.getFileName().toString());
+        for (long seq : sequences(dir)) {
+            if (seq != keptSeq) deleteTree(dir.resolve(Long.toString(seq)));
+        }
+    }
+
+    private static List<Long> sequences(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).map(Long::parseLong).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long crc32cAndSync(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
+        }
+        sync(file);
+        return crc.getValue();
+    }
+
+    private static void sync(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,471 @@
+package dev.torpor.lifecycle;
+
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.api.relay.RuntimeApiSession;
+import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.Invocation;
+import dev.torpor.function.InvocationResult;
+import dev.torpor.function.LambdaEnvironment;
+import dev.torpor.function.SuspendPolicy;
+import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtime.RuntimeVersions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Serves invocations with long-lived instances: routes each to an instance of its function, wakes that instance
+ * (resume, restore, or a fresh start) and keeps the node inside its memory budget by checkpointing the least
+ * recently used idle instances. Idle instances are suspended by their function's policy.
+ */
+public final class InstanceManager implements AutoCloseable {
+    /** Where instance files live and how long to wait for things that may never come. */
+    public record Settings(Path instancesDir, String region, Duration initTimeout, Duration admissionTimeout) {}
+
+    private static final long LOG_MAX_BYTES = 1 << 20;
+
+    private final ContainerRuntime runtime;
+    private final CheckpointStore images;
+    private final MemoryBudget budget;
+    private final InstanceStore store;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final Settings settings;
+    private final Function<String, Optional<FunctionDefinition>> functions;
+    private final Function<FunctionDefinition, Path> codeDirs;
+    private final InstanceOperations ops;
+    private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
+
+    public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
+                           LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
+                           Function<String, Optional<FunctionDefinition>> functions,
+                           Function<FunctionDefinition, Path> codeDirs) {
+        this.runtime = runtime;
+        this.images = images;
+        this.budget = budget;
+        this.store = store;
+        this.clock = clock;
+        this.timers = timers;
+        this.settings = settings;
+        this.functions = functions;
+        this.codeDirs = codeDirs;
+        this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
+    }
+
+    public RuntimeVersions versions() {
+        return ops.versions();
+    }
+
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    // ---- invocations -------------------------------------------------------------------------------------------
+
+    /** Runs one invocation to its end: the function's answer, its error, or its timeout. */
+    public InvocationResult invoke(FunctionDefinition fn, Invocation inv) throws InterruptedException {
+        Semaphore slots = admission.computeIfAbsent(fn.name() + "#" + fn.maxInstances(), k -> new Semaphore(fn.maxInstances(), true));
+        if (!slots.tryAcquire(settings.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: all " + fn.maxInstances()
+                    + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
+        }
+        try {
+            LiveInstance inst = claimOrStart(fn);
+            if (inst == null) {
+                return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
+                        "the function could not be started: " + lastErrorOf(fn)));
+            }
+            try {
+                wake(inst, fn);
+                return dispatch(inst, fn, inv);
+            } finally {
+                inst.instance.release();
+                scheduleIdle(inst);
+            }
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Claims an instance of the function's current code, or starts one; null when the start failed. */
+    private LiveInstance claimOrStart(FunctionDefinition fn) throws InterruptedException {
+        List<LiveInstance> mine = live.values().stream()
+                .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
+                .sorted(Comparator.comparingInt(l -> preference(l.instance.snapshot().state())))
+                .toList();
+        for (LiveInstance l : mine) {
+            InstanceState s = l.instance.snapshot().state();
+            if (s != InstanceState.FAILED && l.instance.claim()) return l;
+        }
+        LiveInstance fresh = create(fn);
+        try {
+            reserve(fresh, fn);
+            ops.start(fresh, settings.initTimeout());
+            return fresh;
+        } catch (TorporException e) {
+            fresh.instance.release();
+            if (e.kind() == ErrorKind.TOO_MANY_REQUESTS) {
+                ops.stop(fresh, LifecycleEvent.STOP);
+                forget(fresh);
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** Idle first (no wake-up), then paused (cheap), then checkpointed (a restore). */
+    private static int preference(InstanceState s) {
+        return switch (s) {
+            case IDLE -> 0;
+            case BUSY, STARTING -> 1;
+            case PAUSED, PAUSING, RESUMING -> 2;
+            default -> 3;
+        };
+    }
+
+    /** Brings a claimed instance to IDLE, whatever it was doing. */
+    private void wake(LiveInstance inst, FunctionDefinition fn) throws InterruptedException {
+        Instant deadline = clock.instant().plus(settings.admissionTimeout());
+        while (true) {
+            InstanceState s = inst.instance.awaitSettled(Duration.between(clock.instant(), deadline));
+            switch (s) {
+                case IDLE -> {
+                    return;
+                }
+                case PAUSED -> ops.resume(inst);
+                case CHECKPOINTED -> {
+                    reserve(inst, fn);
+                    ops.restore(inst, fn);
+                }
+                case BUSY -> waitUntilIdle(inst, deadline);
+                default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new TorporException(ErrorKind.TIMEOUT, "instance " + inst.id() + " did not become ready in time");
+            }
+        }
+    }
+
+    /** A function that just answered is BUSY until it asks for the next event. */
+    private static void waitUntilIdle(LiveInstance inst, Instant deadline) throws InterruptedException {
+        while (inst.instance.snapshot().state() == InstanceState.BUSY && Instant.now().isBefore(deadline)) {
+            Thread.sleep(1);
+        }
+    }
+
+    private InvocationResult dispatch(LiveInstance inst, FunctionDefinition fn, Invocation inv) throws InterruptedException {
+        ops.transition(inst, LifecycleEvent.DISPATCH);
+        inst.session.deliver(inv, inst.channel);
+        long left = Math.max(1, inv.deadlineEpochMillis() - System.currentTimeMillis());
+        try {
+            return inv.result().get(left, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            InvocationResult timedOut = InvocationResult.unhandled(RuntimeApiSession.errorBody("Sandbox.Timedout",
+                    String.format("%s %s Task timed out after %d.00 seconds", clock.instant(), inv.requestId(), fn.timeoutSeconds())));
+            inst.session.abandon(timedOut);
+            // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
+            inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
+            ops.stop(inst, LifecycleEvent.FAIL);
+            return timedOut;
+        } catch (ExecutionException e) {
+            throw new TorporException(ErrorKind.FAILED, "invocation failed", e.getCause());
+        }
+    }
+
+    // ---- memory budget -----------------------------------------------------------------------------------------
+
+    /**
+     * Reserves the instance's memory, checkpointing least recently used idle instances to make room; waits for
+     * room up to the admission timeout, then refuses with TooManyRequests.
+     */
+    private void reserve(LiveInstance inst, FunctionDefinition fn) throws InterruptedException {
+        Instant deadline = clock.instant().plus(settings.admissionTimeout());
+        while (!budget.tryReserve(inst.id(), inst.instance.memoryBytes())) {
+            if (inst.instance.memoryBytes() > budget.limitBytes()) {
+                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, fn.name() + " needs " + inst.instance.memoryBytes()
+                        + " bytes, more than the node's whole memory budget of " + budget.limitBytes());
+            }
+            Optional<List<String>> victims = EvictionPolicy.choose(candidates(inst), budget.shortfall(inst.instance.memoryBytes()));
+            if (victims.isPresent() && !victims.get().isEmpty()) {
+                victims.get().forEach(id -> evict(live.get(id)));
+                continue;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "the memory budget (" + budget.limitBytes()
+                        + " bytes) is full of instances that cannot be checkpointed now; " + fn.name() + " needs "
+                        + inst.instance.memoryBytes());
+            }
+            budget.awaitRelease(Duration.ofMillis(50));
+        }
+    }
+
+    private List<EvictionPolicy.Candidate> candidates(LiveInstance except) {
+        Instant now = clock.instant();
+        List<EvictionPolicy.Candidate> out = new ArrayList<>();
+        for (LiveInstance l : live.values()) {
+            if (l == except) continue;
+            Instance.Snapshot s = l.instance.snapshot();
+            if (!s.state().resident()) continue;
+            boolean evictable = !s.claimed()
+                    && (s.state() == InstanceState.IDLE || s.state() == InstanceState.PAUSED)
+                    && !l.checkpointsRefused(now)
+                    && policy(s.function()).mode() != SuspendPolicy.Mode.NONE;
+            out.add(new EvictionPolicy.Candidate(s.id(), s.memoryBytes(), s.lastUsed(), evictable));
+        }
+        return out;
+    }
+
+    private void evict(LiveInstance victim) {
+        if (victim == null || !victim.instance.claim()) return;
+        try {
+            if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
+            victim.instance.release();
+            functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
+        } catch (TorporException e) {
+            // recorded on the instance; it stays resident and the caller looks for room elsewhere
+        } finally {
+            victim.instance.release();
+        }
+    }
+
+    // ---- idle policy -------------------------------------------------------------------------------------------
+
+    private void scheduleIdle(LiveInstance inst) {
+        Instance.Snapshot s = inst.instance.snapshot();
+        if (s.state() != InstanceState.IDLE || s.claimed()) return;
+        SuspendPolicy policy = policy(s.function());
+        if (policy.mode() == SuspendPolicy.Mode.NONE) return;
+        long at = s.transitions();
+        timers.schedule(() -> Thread.ofVirtual().start(() -> suspendIdle(inst, at, policy)),
+                policy.idle().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Suspends an instance still idle since it was scheduled; a failed checkpoint falls back to a pause. */
+    private void suspendIdle(LiveInstance inst, long transitions, SuspendPolicy policy) {
+        try {
+            if (policy.mode() == SuspendPolicy.Mode.PAUSE || inst.checkpointsRefused(clock.instant())) {
+                ops.pause(inst, transitions);
+                return;
+            }
+            Optional<FunctionDefinition> fn = functions.apply(inst.instance.function());
+            if (fn.isPresent()) ops.checkpoint(inst, transitions, fn.get());
+        } catch (TorporException e) {
+            ops.pause(inst, inst.instance.snapshot().transitions());
+        }
+    }
+
+    private SuspendPolicy policy(String function) {
+        return functions.apply(function).map(FunctionDefinition::suspendPolicy).orElse(SuspendPolicy.DEFAULT);
+    }
+
+    // ---- instances ---------------------------------------------------------------------------------------------
+
+    private LiveInstance create(FunctionDefinition fn) {
+        String id = fn.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
+        instance.claim();
+        LiveInstance l = attach(instance, fn);
+        store.save(instance.snapshot());
+        return l;
+    }
+
+    private LiveInstance attach(Instance instance, FunctionDefinition fn) {
+        Path dir = settings.instancesDir().resolve(instance.id());
+        ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
+                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, settings.region()), fn.memoryBytes());
+        LiveInstance[] self = new LiveInstance[1];
+        self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
+                () -> onWaiting(self[0]), status -> onExit(self[0], status));
+        live.put(instance.id(), self[0]);
+        return self[0];
+    }
+
+    private void onWaiting(LiveInstance inst) {
+        InstanceState s = inst.instance.snapshot().state();
+        if (s == InstanceState.STARTING || s == InstanceState.BUSY) {
+            try {
+                ops.transition(inst, LifecycleEvent.READY);
+            } catch (TorporException e) {
+                return; // moved on meanwhile (stopped, timed out): nothing to do
+            }
+            scheduleIdle(inst);
+        }
+    }
+
+    private void onExit(LiveInstance inst, int status) {
+        if (inst.instance.snapshot().state().resident()) {
+            ops.fail(inst, "function process exited with status " + status);
+        }
+    }
+
+    private void forget(LiveInstance inst) {
+        live.remove(inst.id());
+        store.delete(inst.id());
+    }
+
+    private String lastErrorOf(FunctionDefinition fn) {
+        return live.values().stream().map(l -> l.instance.snapshot())
+                .filter(s -> s.function().equals(fn.name()) && s.lastError() != null)
+                .max(Comparator.comparing(Instance.Snapshot::since))
+                .map(Instance.Snapshot::lastError).orElse("unknown");
+    }
+
+    // ---- management --------------------------------------------------------------------------------------------
+
+    public List<Instance.Snapshot> list() {
+        return live.values().stream().map(l -> l.instance.snapshot()).sorted(Comparator.comparing(Instance.Snapshot::id)).toList();
+    }
+
+    public Instance.Snapshot get(String id) {
+        return find(id).instance.snapshot();
+    }
+
+    public long residentBytes(String id) {
+        return find(id).instance.snapshot().state().resident() ? runtime.residentBytes(id) : 0;
+    }
+
+    public Path logFile(String id) {
+        return find(id).log.file();
+    }
+
+    /** Checkpoints an instance now, whatever its policy; a failure leaves it running and is thrown. */
+    public Instance.Snapshot checkpoint(String id) throws InterruptedException {
+        LiveInstance inst = find(id);
+        FunctionDefinition fn = definition(inst);
+        if (inst.instance.awaitSettled(settings.admissionTimeout()) == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
+        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
+        try {
+            if (inst.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(inst);
+        } finally {
+            inst.instance.release();
+        }
+        if (!ops.checkpoint(inst, -1, fn)) {
+            throw TorporException.conflict("instance " + id + " is " + inst.instance.snapshot().state() + " and cannot be checkpointed now");
+        }
+        return inst.instance.snapshot();
+    }
+
+    /** Restores a checkpointed instance now, making room in the budget as an invocation would. */
+    public Instance.Snapshot restore(String id) throws InterruptedException {
+        LiveInstance inst = find(id);
+        FunctionDefinition fn = definition(inst);
+        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
+        try {
+            InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
+            if (s != InstanceState.CHECKPOINTED) throw TorporException.conflict("instance " + id + " is " + s + ", not CHECKPOINTED");
+            reserve(inst, fn);
+            ops.restore(inst, fn);
+        } finally {
+            inst.instance.release();
+            scheduleIdle(inst);
+        }
+        return inst.instance.snapshot();
+    }
+
+    /** Ends every instance of a function (deleted, or its code replaced): containers, images and records go. */
+    public void retire(String function) {
+        for (LiveInstance l : List.copyOf(live.values())) {
+            if (!l.instance.function().equals(function)) continue;
+            ops.stop(l, LifecycleEvent.STOP);
+            forget(l);
+        }
+    }
+
+    /**
+     * Picks up after a restart, kill -9 included. Checkpointed instances wait for their next event as before.
+     * Containers left running are taken back through a checkpoint, which also gives them fresh output pipes (the old
+     * ones ended with the old agent); those that cannot be checkpointed are stopped. Nothing else is left behind.
+     */
+    public void recover() throws InterruptedException {
+        images.sweepIncomplete();
+        List<String> running = runtime.list();
+        for (Instance.Snapshot s : store.loadAll()) {
+            Optional<FunctionDefinition> fn = functions.apply(s.function()).filter(f -> f.revision() == s.revision());
+            boolean hasImage = images.latest(s.id()).isPresent();
+            if (fn.isEmpty() || (!running.contains(s.id()) && !hasImage)) {
+                runtime.remove(s.id());
+                images.delete(s.id());
+                store.delete(s.id());
+                continue;
+            }
+            InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
+            Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
+            instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
+            LiveInstance l = attach(instance, fn.get());
+            store.save(instance.snapshot());
+            if (state == InstanceState.STARTING) adopt(l, fn.get());
+        }
+        for (String id : running) {
+            if (!live.containsKey(id)) runtime.remove(id);
+        }
+    }
+
+    private void adopt(LiveInstance l, FunctionDefinition fn) throws InterruptedException {
+        budget.adopt(l.id(), l.instance.memoryBytes());
+        try {
+            l.channel.open();
+            if (runtime.status(l.id()).map(st -> st.state() == dev.torpor.runtime.ContainerStatus.State.PAUSED).orElse(false)) {
+                runtime.resume(l.id());
+            }
+            if (l.instance.awaitSettled(settings.initTimeout()) != InstanceState.IDLE || !ops.checkpoint(l, -1, fn)) {
+                throw new TorporException(ErrorKind.FAILED, "its relay did not come back");
+            }
+        } catch (TorporException e) {
+            ops.fail(l, "could not be taken back after a restart: " + e.detail());
+        }
+    }
+
+    /** Checkpoints what can be, so a restart finds the instances' state on disk; the rest keeps running. */
+    public void shutdown() {
+        timers.shutdownNow();
+        for (LiveInstance l : List.copyOf(live.values())) {
+            Instance.Snapshot s = l.instance.snapshot();
+            if (s.state() != InstanceState.IDLE && s.state() != InstanceState.PAUSED) continue;
+            try {
+                checkpoint(l.id());
+            } catch (TorporException e) {
+                // left running: the next start takes it back
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        live.values().forEach(l -> l.channel.close());
+    }
+
+    private LiveInstance find(String id) {
+        LiveInstance l = live.get(id);
+        if (l == null) throw TorporException.notFound("Instance not found: " + id);
+        return l;
+    }
+
+    private FunctionDefinition definition(LiveInstance inst) {
+        return functions.apply(inst.instance.function())
+                .orElseThrow(() -> TorporException.notFound("Function not found: " + inst.instance.function()));
+    }
+}

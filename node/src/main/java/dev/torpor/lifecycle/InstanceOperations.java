@@ -1,0 +1,203 @@
+package dev.torpor.lifecycle;
+
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Manifest;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.RuntimeVersions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The side effects of the lifecycle. Each operation moves the instance into its {@code -ING} state, runs runc or
+ * CRIU, and ends with the outcome event; a failure ends with ABORTED, leaving the instance as it was, and says why.
+ */
+final class InstanceOperations {
+    private static final Duration DETACH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ContainerRuntime runtime;
+    private final CheckpointStore images;
+    private final MemoryBudget budget;
+    private final InstanceStore store;
+    private final LifecycleObserver observer;
+    private final Clock clock;
+    private final RuntimeVersions versions;
+
+    InstanceOperations(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
+                       LifecycleObserver observer, Clock clock) {
+        this.runtime = runtime;
+        this.images = images;
+        this.budget = budget;
+        this.store = store;
+        this.observer = observer;
+        this.clock = clock;
+        this.versions = runtime.versions();
+    }
+
+    RuntimeVersions versions() {
+        return versions;
+    }
+
+    /** Applies an event and records the result; the one way operations change an instance. */
+    InstanceState transition(LiveInstance live, LifecycleEvent event) {
+        InstanceState to = live.instance.apply(event, clock.instant());
+        Instance.Snapshot s = live.instance.snapshot();
+        store.save(s);
+        observer.transitioned(s, event);
+        return to;
+    }
+
+    /** Starts the container; the instance becomes IDLE when the function first asks for an event. */
+    void start(LiveInstance live, Duration initTimeout) throws InterruptedException {
+        Instant t0 = clock.instant();
+        live.channel.open();
+        try {
+            runtime.start(live.spec, live.log);
+        } catch (TorporException e) {
+            fail(live, "start failed: " + e.detail());
+            throw e;
+        }
+        InstanceState s = live.instance.awaitSettled(initTimeout);
+        if (s != InstanceState.IDLE) {
+            String why = s == InstanceState.STARTING ? "did not ask for an event within " + initTimeout : "ended while starting";
+            fail(live, why);
+            throw new TorporException(ErrorKind.FAILED, "function " + live.instance.function() + " " + why);
+        }
+        observer.started(live.instance.snapshot(), Duration.between(t0, clock.instant()));
+    }
+
+    /** Freezes an idle instance, unless it was taken or changed since {@code transitions} (-1: whatever it did). */
+    boolean pause(LiveInstance live, long transitions) {
+        if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.PAUSE, clock.instant())) return false;
+        recorded(live, LifecycleEvent.PAUSE);
+        Instant t0 = clock.instant();
+        try {
+            runtime.pause(live.id());
+        } catch (TorporException e) {
+            abort(live, "pause", e);
+            return false;
+        }
+        transition(live, LifecycleEvent.PAUSED);
+        observer.paused(live.instance.snapshot(), Duration.between(t0, clock.instant()));
+        return true;
+    }
+
+    void resume(LiveInstance live) {
+        transition(live, LifecycleEvent.RESUME);
+        Instant t0 = clock.instant();
+        try {
+            runtime.resume(live.id());
+        } catch (TorporException e) {
+            abort(live, "resume", e);
+            throw e;
+        }
+        transition(live, LifecycleEvent.RESUMED);
+        observer.resumed(live.instance.snapshot(), Duration.between(t0, clock.instant()));
+    }
+
+    /**
+     * Dumps an idle instance to disk and frees its memory. On failure the instance keeps running, idle, and the
+     * reason is recorded and thrown; the caller decides the fallback.
+     */
+    boolean checkpoint(LiveInstance live, long transitions, FunctionDefinition fn) {
+        if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.CHECKPOINT, clock.instant())) return false;
+        recorded(live, LifecycleEvent.CHECKPOINT);
+        Instant t0 = clock.instant();
+        Path dir = null;
+        try {
+            live.channel.detach(DETACH_TIMEOUT);
+            dir = images.begin(live.id());
+            runtime.checkpoint(live.id(), dir, false);
+        } catch (TorporException e) {
+            if (dir != null) images.discard(dir);
+            live.channel.open();
+            live.refuseCheckpointsUntil(clock.instant().plus(LiveInstance.CHECKPOINT_RETRY_AFTER));
+            abort(live, "checkpoint", e);
+            throw e;
+        }
+        Manifest m = images.commit(dir, manifest(live, fn, t0));
+        live.channel.close();
+        budget.release(live.id());
+        live.instance.recordImageBytes(m.totalBytes());
+        transition(live, LifecycleEvent.CHECKPOINTED);
+        observer.checkpointed(live.instance.snapshot(), Duration.between(t0, clock.instant()), m.totalBytes());
+        return true;
+    }
+
+    /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
+    void restore(LiveInstance live, FunctionDefinition fn) {
+        CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(
+                ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
+        requireCompatible(image.manifest(), fn);
+        transition(live, LifecycleEvent.RESTORE);
+        Instant t0 = clock.instant();
+        live.channel.open();
+        try {
+            runtime.restore(live.spec, image.dir(), live.log);
+        } catch (TorporException e) {
+            live.channel.close();
+            budget.release(live.id());
+            abort(live, "restore", e);
+            throw e;
+        }
+        images.delete(live.id()); // the process has moved on: this image is stale now
+        live.instance.recordImageBytes(0);
+        transition(live, LifecycleEvent.RESTORED);
+        observer.restored(live.instance.snapshot(), Duration.between(t0, clock.instant()));
+    }
+
+    /** Ends the instance for good: container, channel, image and memory reservation go. */
+    void stop(LiveInstance live, LifecycleEvent event) {
+        runtime.remove(live.id());
+        live.channel.close();
+        images.delete(live.id());
+        budget.release(live.id());
+        try {
+            transition(live, event);
+        } catch (TorporException e) {
+            // already ended: nothing more to record
+        }
+    }
+
+    void fail(LiveInstance live, String why) {
+        live.instance.recordError(why);
+        observer.operationFailed(live.instance.snapshot(), "run", why);
+        stop(live, LifecycleEvent.FAIL);
+    }
+
+    private void abort(LiveInstance live, String operation, TorporException e) {
+        live.instance.recordError(operation + " failed: " + e.detail());
+        transition(live, LifecycleEvent.ABORTED);
+        observer.operationFailed(live.instance.snapshot(), operation, e.detail());
+    }
+
+    /** Records a transition already applied (by {@link Instance#applyIfUntouched}). */
+    private void recorded(LiveInstance live, LifecycleEvent event) {
+        Instance.Snapshot s = live.instance.snapshot();
+        store.save(s);
+        observer.transitioned(s, event);
+    }
+
+    private void requireCompatible(Manifest m, FunctionDefinition fn) {
+        if (m.formatVersion() != Manifest.FORMAT_VERSION) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + Manifest.FORMAT_VERSION);
+        }
+        if (m.codeRevision() != fn.revision()) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image of code revision " + m.codeRevision()
+                    + " cannot run as revision " + fn.revision() + " of " + fn.name());
+        }
+        if (!m.architecture().equals(versions.architecture())) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made on " + m.architecture() + ", this node is " + versions.architecture());
+        }
+    }
+
+    private Manifest manifest(LiveInstance live, FunctionDefinition fn, Instant createdAt) {
+        return new Manifest(Manifest.FORMAT_VERSION, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
+                live.instance.memoryBytes(), createdAt, versions.runtime(), versions.criu(), versions.kernel(),
+                versions.architecture(), java.util.List.of());
+    }
+}

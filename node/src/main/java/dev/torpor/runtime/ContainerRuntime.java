@@ -1,0 +1,43 @@
+package dev.torpor.runtime;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The narrow seam between the node and the OCI runtime with CRIU behind it. Every method either does what it says
+ * or throws {@link dev.torpor.TorporException} carrying the tool's exit status and stderr.
+ */
+public interface ContainerRuntime {
+
+    /** Creates and starts a container; its stdout and stderr are copied to {@code output} until it ends. */
+    void start(ContainerSpec spec, OutputStream output);
+
+    /** Freezes every process of the container; memory stays resident. */
+    void pause(String id);
+
+    void resume(String id);
+
+    /**
+     * Dumps the container into {@code imageDir}. Unless {@code leaveRunning}, the container is gone afterwards and
+     * its memory freed; on failure it keeps running as before.
+     */
+    void checkpoint(String id, Path imageDir, boolean leaveRunning);
+
+    /** Recreates a container from an image written by {@link #checkpoint}; output as for {@link #start}. */
+    void restore(ContainerSpec spec, Path imageDir, OutputStream output);
+
+    /** Kills and removes the container and what was made for it; quiet when there is nothing to remove. */
+    void remove(String id);
+
+    Optional<ContainerStatus> status(String id);
+
+    /** Ids of the containers this runtime knows, running or not: what a restarted node finds left behind. */
+    List<String> list();
+
+    /** Memory charged to the container's cgroup, 0 when it has none. */
+    long residentBytes(String id);
+
+    RuntimeVersions versions();
+}

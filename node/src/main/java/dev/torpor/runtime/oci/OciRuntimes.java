@@ -1,0 +1,25 @@
+package dev.torpor.runtime.oci;
+
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.runtime.ContainerRuntime;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Makes the node's container runtime; the only public door into this package. */
+public final class OciRuntimes {
+    private OciRuntimes() {}
+
+    /**
+     * runc keeping its state under {@code dir/state} and this node's files under {@code dir/containers}, with the
+     * shared read-only root filesystem in {@code dir/rootfs}. Several nodes on one host each get their own {@code dir}.
+     */
+    public static ContainerRuntime runc(String runcBinary, Path dir) {
+        try {
+            Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"));
+            return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, CgroupMemory.host());
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the container root filesystem in " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.torpor.runtime.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtime.ContainerStatus;
+import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
+import org.apache.commons.io.file.PathUtils;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@link ContainerRuntime} on runc, with CRIU behind {@code runc checkpoint/restore}. Everything it writes for a
+ * container (bundle, runc and CRIU logs, CRIU work files) lives in {@code workRoot/<id>} and goes with
+ * {@link #remove}.
+ */
+final class RuncRuntime implements ContainerRuntime {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration QUICK = Duration.ofSeconds(30);
+    private static final Duration DUMP_OR_RESTORE = Duration.ofMinutes(5);
+    private static final int LOG_TAIL_LINES = 12;
+
+    private final RuncArgs runc;
+    private final String runcBinary;
+    private final Path workRoot;
+    private final Rootfs rootfs;
+    private final CgroupMemory cgroups;
+
+    RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, CgroupMemory cgroups) {
+        this.runcBinary = runcBinary;
+        this.runc = new RuncArgs(runcBinary, stateRoot);
+        this.workRoot = workRoot;
+        this.rootfs = rootfs;
+        this.cgroups = cgroups;
+    }
+
+    @Override
+    public void start(ContainerSpec spec, OutputStream output) {
+        Path bundle = prepareBundle(spec);
+        launch("run", runc.run(spec.id(), bundle, freshLog(spec.id())), spec.id(), output, null);
+    }
+
+    @Override
+    public void restore(ContainerSpec spec, Path imageDir, OutputStream output) {
+        if (status(spec.id()).isPresent()) {
+            throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
+        }
+        Path bundle = prepareBundle(spec);
+        Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
+        launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id())), spec.id(), output,
+                criuWork.resolve("restore.log"));
+    }
+
+    @Override
+    public void checkpoint(String id, Path imageDir, boolean leaveRunning) {
+        requireExists(id);
+        Path criuWork = freshDir(dir(id).resolve("criu-dump"));
+        try {
+            Files.createDirectories(imageDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessRunner.Result r = ProcessRunner.runAllowingFailure(
+                runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)), DUMP_OR_RESTORE);
+        if (r.exitStatus() != 0) {
+            throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, criuWork.resolve("dump.log"));
+        }
+        if (!leaveRunning) {
+            // runc has destroyed the container; the namespace is ours to drop.
+            NetworkNamespace.remove(id);
+        }
+    }
+
+    @Override
+    public void pause(String id) {
+        requireExists(id);
+        ProcessRunner.run(runc.pause(id), QUICK);
+    }
+
+    @Override
+    public void resume(String id) {
+        requireExists(id);
+        ProcessRunner.run(runc.resume(id), QUICK);
+    }
+
+    @Override
+    public void remove(String id) {
+        ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+        NetworkNamespace.remove(id);
+        deleteTree(dir(id));
+    }
+
+    @Override
+    public Optional<ContainerStatus> status(String id) {
+        ProcessRunner.Result r = ProcessRunner.runAllowingFailure(runc.state(id), QUICK);
+        if (r.exitStatus() != 0) return Optional.empty();
+        try {
+            JsonNode state = JSON.readTree(r.stdout());
+            return Optional.of(new ContainerStatus(id,
+                    ContainerStatus.State.valueOf(state.path("status").asText().toUpperCase(Locale.ROOT)),
+                    state.path("pid").asInt()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TorporException(ErrorKind.FAILED, "runc state " + id + " answered something unexpected: " + r.stdout(), e);
+        }
+    }
+
+    @Override
+    public List<String> list() {
+        String out = ProcessRunner.run(runc.list(), QUICK).stdout();
+        List<String> ids = new ArrayList<>();
+        try {
+            JsonNode all = JSON.readTree(out.isBlank() ? "null" : out);
+            if (all.isArray()) all.forEach(c -> ids.add(c.path("id").asText()));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "runc list answered something unexpected: " + out, e);
+        }
+        return ids;
+    }
+
+    @Override
+    public long residentBytes(String id) {
+        return cgroups.usageBytes(BundleWriter.cgroupPath(id));
+    }
+
+    @Override
+    public RuntimeVersions versions() {
+        return new RuntimeVersions(
+                firstLine(ProcessRunner.runAllowingFailure(runc.version(), QUICK).stdout()),
+                firstLine(ProcessRunner.runAllowingFailure(List.of("criu", "--version"), QUICK).stdout()),
+                System.getProperty("os.version"),
+                System.getProperty("os.arch"));
+    }
+
+    private Path prepareBundle(ContainerSpec spec) {
+        Path bundle = dir(spec.id()).resolve("bundle");
+        try {
+            BundleWriter.write(bundle, spec, rootfs, NetworkNamespace.create(spec.id()));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
+        }
+        return bundle;
+    }
+
+    /**
+     * Runs a detaching runc verb whose container inherits runc's stdout and stderr: pipes, since CRIU cannot dump
+     * a container writing to host files. The pipe is copied to {@code output} until the container ends.
+     */
+    private void launch(String verb, List<String> argv, String id, OutputStream output, Path criuLog) {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot run " + runcBinary, e);
+        }
+        Thread.ofVirtual().name("output-" + id).start(() -> copy(p.getInputStream(), output));
+        try {
+            if (!p.waitFor(DUMP_OR_RESTORE.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                remove(id);
+                throw new TorporException(ErrorKind.TIMEOUT, "runc " + verb + " of " + id + " hung");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TorporException(ErrorKind.FAILED, "interrupted while starting " + id, e);
+        }
+        if (p.exitValue() != 0) {
+            TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
+            ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+            NetworkNamespace.remove(id);
+            throw failure;
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                synchronized (out) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the container is gone or the sink closed: its output ends here
+        }
+    }
+
+    /** A failure carrying runc's own error lines and the end of CRIU's log, which is where the reason is. */
+    private TorporException failure(String what, int exit, String id, Path criuLog) {
+        StringBuilder why = new StringBuilder();
+        for (String line : lines(dir(id).resolve("runc.log"))) {
+            try {
+                JsonNode entry = JSON.readTree(line);
+                String level = entry.path("level").asText();
+                if (level.equals("error") || level.equals("fatal")) why.append(entry.path("msg").asText()).append('\n');
+            } catch (IOException e) {
+                why.append(line).append('\n');
+            }
+        }
+        if (criuLog != null) {
+            List<String> criu = lines(criuLog).stream().filter(l -> l.contains("Error") || l.contains("error")).toList();
+            criu.subList(Math.max(0, criu.size() - LOG_TAIL_LINES), criu.size()).forEach(l -> why.append(l).append('\n'));
+        }
+        return new TorporException(ErrorKind.FAILED, what, exit, why.toString(), null);
+    }
+
+    private void requireExists(String id) {
+        if (status(id).isEmpty()) throw TorporException.notFound("no container " + id);
+    }
+
+    private Path dir(String id) {
+        return workRoot.resolve(id);
+    }
+
+    private Path freshLog(String id) {
+        Path log = dir(id).resolve("runc.log");
+        try {
+            Files.createDirectories(log.getParent());
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return log;
+    }
+
+    private static Path freshDir(Path dir) {
+        deleteTree(dir);
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("unknown").strip();
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
