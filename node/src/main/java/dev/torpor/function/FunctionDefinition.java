@@ -40,4 +40,20 @@ public record FunctionDefinition(
     public SuspendPolicy suspendPolicy() {
         return SuspendPolicy.fromTags(tags);
     }
+
+    /** The same function running new code. */
+    public FunctionDefinition withCode(String sha256, long size, int newRevision, String newRevisionId, Instant now) {
+        return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,
+                reservedConcurrency, sha256, size, newRevision, newRevisionId, now);
+    }
+
+    public FunctionDefinition withTags(Map<String, String> newTags, Instant now) {
+        return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment,
+                newTags, reservedConcurrency, codeSha256, codeSize, revision, revisionId, now);
+    }
+
+    public FunctionDefinition withReservedConcurrency(int concurrency, Instant now) {
+        return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,
+                concurrency, codeSha256, codeSize, revision, revisionId, now);
+    }
 }

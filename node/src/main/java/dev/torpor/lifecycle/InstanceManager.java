@@ -52,6 +52,7 @@ public final class InstanceManager implements AutoCloseable {
     private final Function<String, Optional<FunctionDefinition>> functions;
     private final Function<FunctionDefinition, Path> codeDirs;
     private final InstanceOperations ops;
+    private final LifecycleObserver observer;
     private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
 
@@ -68,6 +69,7 @@ public final class InstanceManager implements AutoCloseable {
         this.settings = settings;
         this.functions = functions;
         this.codeDirs = codeDirs;
+        this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
     }
 
@@ -94,9 +96,12 @@ public final class InstanceManager implements AutoCloseable {
                 return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
                         "the function could not be started: " + lastErrorOf(fn)));
             }
+            Instant t0 = clock.instant();
             try {
                 wake(inst, fn);
-                return dispatch(inst, fn, inv);
+                InvocationResult result = dispatch(inst, fn, inv);
+                observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
+                return result;
             } finally {
                 inst.instance.release();
                 scheduleIdle(inst);

@@ -17,4 +17,21 @@ public interface LifecycleObserver {
     default void started(Instance.Snapshot instance, Duration took) {}
 
     default void operationFailed(Instance.Snapshot instance, String operation, String why) {}
+
+    default void invoked(String function, boolean functionError, Duration took) {}
+
+    /** Both observers hear everything, {@code this} first. */
+    default LifecycleObserver and(LifecycleObserver other) {
+        LifecycleObserver first = this;
+        return new LifecycleObserver() {
+            @Override public void transitioned(Instance.Snapshot i, LifecycleEvent e) { first.transitioned(i, e); other.transitioned(i, e); }
+            @Override public void checkpointed(Instance.Snapshot i, Duration t, long b) { first.checkpointed(i, t, b); other.checkpointed(i, t, b); }
+            @Override public void restored(Instance.Snapshot i, Duration t) { first.restored(i, t); other.restored(i, t); }
+            @Override public void paused(Instance.Snapshot i, Duration t) { first.paused(i, t); other.paused(i, t); }
+            @Override public void resumed(Instance.Snapshot i, Duration t) { first.resumed(i, t); other.resumed(i, t); }
+            @Override public void started(Instance.Snapshot i, Duration t) { first.started(i, t); other.started(i, t); }
+            @Override public void operationFailed(Instance.Snapshot i, String op, String why) { first.operationFailed(i, op, why); other.operationFailed(i, op, why); }
+            @Override public void invoked(String f, boolean err, Duration t) { first.invoked(f, err, t); other.invoked(f, err, t); }
+        };
+    }
 }

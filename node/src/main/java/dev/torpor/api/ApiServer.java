@@ -1,0 +1,45 @@
+package dev.torpor.api;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.node.Deployments;
+import dev.torpor.node.NodeMetrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The node's HTTP API on the JDK's own server, one virtual thread per request (an invocation may wait for a
+ * restore or for its function): the Lambda management and Invoke API, and Torpor's endpoints.
+ */
+public final class ApiServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ApiServer(InetSocketAddress listen, String nodeId, String version, LambdaAccount account,
+                     Deployments deployments, InstanceManager instances, NodeMetrics metrics) throws IOException {
+        Router router = new Router();
+        new FunctionsHandler(deployments, account).register(router);
+        new InvokeHandler(deployments, instances, account).register(router);
+        new InstancesHandler(instances).register(router);
+        new NodeHandler(nodeId, version, instances, deployments, metrics).register(router);
+        server = HttpServer.create(listen, 128);
+        server.createContext("/", router);
+        server.setExecutor(executor);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.torpor.api;
+
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.FunctionNames;
+import dev.torpor.function.Invocation;
+import dev.torpor.function.InvocationResult;
+import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.node.Deployments;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Lambda's Invoke: synchronous (RequestResponse), asynchronous (Event) and DryRun, with Lambda's payload limits. */
+final class InvokeHandler {
+    static final int SYNC_LIMIT = 6 * 1024 * 1024;
+    static final int EVENT_LIMIT = 256 * 1024;
+    private static final System.Logger LOG = System.getLogger("torpor.invoke");
+
+    private final Deployments deployments;
+    private final InstanceManager instances;
+    private final LambdaAccount account;
+
+    InvokeHandler(Deployments deployments, InstanceManager instances, LambdaAccount account) {
+        this.deployments = deployments;
+        this.instances = instances;
+        this.account = account;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/2015-03-31/functions/(?<name>[^/]+)/invocations", this::invoke);
+    }
+
+    private Response invoke(Request r) throws InterruptedException {
+        FunctionDefinition fn = function(r.pathParam("name"));
+        String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
+        int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
+        byte[] payload = r.body(limit, "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
+        Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
+                System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
+                clientContext(r.header("X-Amz-Client-Context")));
+        return switch (type) {
+            case "RequestResponse" -> answer(instances.invoke(fn, inv));
+            case "Event" -> {
+                Thread.ofVirtual().name("event-" + inv.requestId()).start(() -> runEvent(fn, inv));
+                yield Response.empty(202);
+            }
+            case "DryRun" -> Response.empty(204);
+            default -> throw TorporException.invalid("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not " + type);
+        };
+    }
+
+    private FunctionDefinition function(String nameOrArn) {
+        String name = FunctionNames.fromNameOrArn(nameOrArn);
+        try {
+            return deployments.get(name);
+        } catch (TorporException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) throw TorporException.notFound("Function not found: " + account.functionArn(name));
+            throw e;
+        }
+    }
+
+    private static Response answer(InvocationResult result) {
+        Response ok = new Response(200, java.util.Map.of("Content-Type", "application/json"), result.payload())
+                .withHeader("X-Amz-Executed-Version", "$LATEST");
+        return result.functionError() == null ? ok : ok.withHeader("X-Amz-Function-Error", result.functionError());
+    }
+
+    private void runEvent(FunctionDefinition fn, Invocation inv) {
+        try {
+            InvocationResult result = instances.invoke(fn, inv);
+            if (result.functionError() != null) {
+                LOG.log(System.Logger.Level.WARNING, "event " + inv.requestId() + " to " + fn.name() + " failed: "
+                        + new String(result.payload(), StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TorporException e) {
+            LOG.log(System.Logger.Level.WARNING, "event " + inv.requestId() + " to " + fn.name() + " was not delivered: " + e.detail());
+        }
+    }
+
+    /** Lambda clients send the client context base64-encoded; the runtime receives it as JSON text. */
+    private static String clientContext(String header) {
+        if (header == null || header.isBlank()) return null;
+        try {
+            return new String(Base64.getDecoder().decode(header.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw TorporException.invalid("X-Amz-Client-Context must be base64");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.torpor.cli;
+
+import dev.torpor.api.LambdaAccount;
+import dev.torpor.node.ByteSize;
+import dev.torpor.node.Node;
+import dev.torpor.node.NodeConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run a Torpor node until stopped (SIGTERM/Ctrl-C).")
+final class NodeCommand implements Callable<Integer> {
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9000", description = "host:port of the API (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--data", defaultValue = "/var/lib/torpor", description = "Where the node keeps everything (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--memory-budget", description = "Function memory kept resident at most, e.g. 256MiB (default: half the RAM).")
+    String memoryBudget;
+
+    @Option(names = "--node-id", description = "This node's name (default: the host name).")
+    String nodeId;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region in the ARNs the API reports.")
+    String region;
+
+    @Option(names = "--runc", defaultValue = "runc", description = "The runc binary.")
+    String runc;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = config();
+        Node node = Node.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        System.out.printf("torpor node %s listening on http://%s, data in %s, memory budget %s%n", config.nodeId(),
+                hostPort(node.address()), config.dataDir(), ByteSize.format(config.memoryBudgetBytes()));
+        stopped.await();
+        return 0;
+    }
+
+    NodeConfig config() throws java.net.UnknownHostException {
+        return new NodeConfig(
+                nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName(),
+                parseListen(listen), data.toAbsolutePath(),
+                memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
+                new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    static InetSocketAddress parseListen(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) return new InetSocketAddress("127.0.0.1", Integer.parseInt(hostPort));
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.torpor.node;
+
+import dev.torpor.TorporException;
+import dev.torpor.function.CodeStore;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.FunctionRegistry;
+import dev.torpor.function.StoredCode;
+import dev.torpor.function.SuspendPolicy;
+import dev.torpor.lifecycle.InstanceManager;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Deploying, changing and removing functions: code store, registry and instances kept in step. Code is unpacked
+ * before anything is recorded, so a rejected zip changes nothing.
+ */
+public final class Deployments {
+    private final FunctionRegistry registry;
+    private final CodeStore code;
+    private final InstanceManager instances;
+
+    public Deployments(FunctionRegistry registry, CodeStore code, InstanceManager instances) {
+        this.registry = registry;
+        this.code = code;
+        this.instances = instances;
+    }
+
+    public FunctionDefinition get(String name) {
+        return registry.get(name).orElseThrow(() -> TorporException.notFound("Function not found: " + name));
+    }
+
+    public List<FunctionDefinition> list() {
+        return registry.list();
+    }
+
+    /** {@code fn} carries everything but the code facts, which come from storing {@code zip}. */
+    public synchronized FunctionDefinition create(FunctionDefinition fn, byte[] zip) {
+        if (registry.get(fn.name()).isPresent()) {
+            throw new TorporException(dev.torpor.ErrorKind.ALREADY_EXISTS, "Function already exist: " + fn.name());
+        }
+        code.delete(fn.name()); // leftovers of an earlier function of the same name
+        StoredCode stored = code.store(fn.name(), 1, zip);
+        try {
+            return registry.create(withCode(fn, stored, 1));
+        } catch (TorporException e) {
+            code.delete(fn.name());
+            throw e;
+        }
+    }
+
+    /** New code is a new revision: running instances of the old one end (their state belongs to the old code). */
+    public synchronized FunctionDefinition updateCode(String name, byte[] zip) {
+        FunctionDefinition old = get(name);
+        int revision = old.revision() + 1;
+        StoredCode stored = code.store(name, revision, zip);
+        FunctionDefinition updated = registry.update(withCode(old, stored, revision));
+        instances.retire(name);
+        code.deleteRevision(name, old.revision());
+        return updated;
+    }
+
+    /** Configuration changes that running instances can keep serving under (policy, concurrency, description). */
+    public synchronized FunctionDefinition updateConfiguration(FunctionDefinition changed) {
+        get(changed.name());
+        return registry.update(changed);
+    }
+
+    public synchronized FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
+        FunctionDefinition fn = get(name);
+        Map<String, String> tags = new HashMap<>(fn.tags());
+        tags.putAll(policy.toTags());
+        return registry.update(fn.withTags(tags, Instant.now()));
+    }
+
+    public synchronized void delete(String name) {
+        get(name);
+        instances.retire(name);
+        registry.delete(name);
+        code.delete(name);
+    }
+
+    private static FunctionDefinition withCode(FunctionDefinition fn, StoredCode stored, int revision) {
+        return fn.withCode(stored.codeSha256(), stored.codeSize(), revision, UUID.randomUUID().toString(), Instant.now());
+    }
+}

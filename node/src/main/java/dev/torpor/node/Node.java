@@ -1,0 +1,70 @@
+package dev.torpor.node;
+
+import dev.torpor.api.ApiServer;
+import dev.torpor.checkpoint.DirectoryCheckpointStore;
+import dev.torpor.function.CodeStore;
+import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.lifecycle.MemoryBudget;
+import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.oci.OciRuntimes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** One running node: its database, code, runtime, instances and API, wired together. */
+public final class Node implements AutoCloseable {
+    public static final String VERSION = versionOf(Node.class);
+
+    private final NodeDatabase database;
+    private final InstanceManager instances;
+    private final ApiServer api;
+
+    private Node(NodeDatabase database, InstanceManager instances, ApiServer api) {
+        this.database = database;
+        this.instances = instances;
+        this.api = api;
+    }
+
+    /** Opens the node's data, takes back what a previous run left, and starts serving. */
+    public static Node start(NodeConfig config) throws IOException, InterruptedException {
+        NodeDatabase db = NodeDatabase.open(config.database());
+        CodeStore code = CodeStore.atRoot(config.codeDir());
+        ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
+        MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
+        NodeMetrics metrics = new NodeMetrics(budget);
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-timers").factory());
+        InstanceManager instances = new InstanceManager(runtime, new DirectoryCheckpointStore(config.checkpointsDir()),
+                budget, db, metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
+                new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
+                db::get, fn -> code.codeDir(fn.name(), fn.revision()));
+        metrics.watchResident(() -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
+        instances.recover();
+        Deployments deployments = new Deployments(db, code, instances);
+        ApiServer api = new ApiServer(config.listen(), config.nodeId(), VERSION, config.account(), deployments, instances, metrics);
+        api.start();
+        return new Node(db, instances, api);
+    }
+
+    public InetSocketAddress address() {
+        return api.address();
+    }
+
+    public InstanceManager instances() {
+        return instances;
+    }
+
+    /** Stops serving and checkpoints idle instances, so the next start finds their state on disk. */
+    @Override
+    public void close() {
+        api.close();
+        instances.shutdown();
+        database.close();
+    }
+
+    private static String versionOf(Class<?> c) {
+        String v = c.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+}

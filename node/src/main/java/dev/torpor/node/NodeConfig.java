@@ -1,0 +1,47 @@
+package dev.torpor.node;
+
+import dev.torpor.api.LambdaAccount;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Everything a node is started with. Everything it learns lives under {@code dataDir}. */
+public record NodeConfig(
+        String nodeId,
+        InetSocketAddress listen,
+        Path dataDir,
+        long memoryBudgetBytes,
+        LambdaAccount account,
+        String runcBinary,
+        Duration initTimeout,
+        Duration admissionTimeout) {
+
+    public static final int DEFAULT_PORT = 9000;
+
+    /** Half the machine's memory: room for the rest of the device. */
+    public static long defaultMemoryBudget() {
+        long total = ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        return total / 2;
+    }
+
+    public Path database() {
+        return dataDir.resolve("torpor.db");
+    }
+
+    public Path codeDir() {
+        return dataDir.resolve("code");
+    }
+
+    public Path checkpointsDir() {
+        return dataDir.resolve("checkpoints");
+    }
+
+    public Path instancesDir() {
+        return dataDir.resolve("instances");
+    }
+
+    public Path runtimeDir() {
+        return dataDir.resolve("runtime");
+    }
+}
