@@ -4,10 +4,13 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -17,9 +20,10 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * A loopback HTTP server that answers every request with one canned response and keeps the last request body, plus
- * a real AWS SDK client pointed at it: what the SDK makes of our JSON is what every Lambda client will.
+ * a real AWS SDK client pointed at it: what the SDK makes of our JSON is what every Lambda client will. Register it
+ * as a static {@code @RegisterExtension} field; it stops after the test class.
  */
-public final class FakeLambdaEndpoint implements AutoCloseable {
+public final class FakeLambdaEndpoint implements AfterAllCallback {
     private final HttpServer server;
     private final LambdaClient client;
     private volatile int status = 200;
@@ -27,8 +31,12 @@ public final class FakeLambdaEndpoint implements AutoCloseable {
     private volatile byte[] body = "{}".getBytes();
     private volatile byte[] lastRequestBody;
 
-    public FakeLambdaEndpoint() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    public FakeLambdaEndpoint() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody(); exchange) {
                 lastRequestBody = in.readAllBytes();
@@ -65,7 +73,7 @@ public final class FakeLambdaEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         client.close();
         server.stop(0);
     }

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.api.FakeLambdaEndpoint;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.Architecture;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
@@ -23,17 +22,8 @@ import software.amazon.awssdk.services.lambda.model.State;
 @Timeout(30)
 class AwsSdkShapesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FakeLambdaEndpoint endpoint;
-
-    @BeforeAll
-    static void start() throws Exception {
-        endpoint = new FakeLambdaEndpoint();
-    }
-
-    @AfterAll
-    static void stop() {
-        endpoint.close();
-    }
+    @RegisterExtension
+    static final FakeLambdaEndpoint endpoint = new FakeLambdaEndpoint();
 
     @Test
     void sdkReadsGetFunction() throws Exception {
