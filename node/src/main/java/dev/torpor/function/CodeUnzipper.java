@@ -139,7 +139,10 @@ final class CodeUnzipper {
         Files.setPosixFilePermissions(target, executable ? EXECUTABLE : READABLE);
     }
 
-    /** Directories made on the way have the umask's mode: the container, whoever it runs as, must enter them all. */
+    /**
+     * The code dir (a 0700 temp dir) and the directories made on the way (the umask's mode) all become 0755: the
+     * container, whoever it runs as, must enter them.
+     */
     private void openDirectories() throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.filter(Files::isDirectory)::iterator) {

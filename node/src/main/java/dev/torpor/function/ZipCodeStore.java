@@ -12,7 +12,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -53,7 +52,6 @@ final class ZipCodeStore implements CodeStore {
         try {
             staging = Files.createTempDirectory(root, STAGING_PREFIX);
             CodeUnzipper.unzip(zip, staging, maxUnzippedBytes);
-            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(target.getParent());
             Files.move(staging, target, ATOMIC_MOVE);
         } catch (RuntimeException | IOException e) {
