@@ -1,0 +1,15 @@
+package dev.torpor.api.lambda;
+
+/** The body of Lambda's PutFunctionConcurrency. */
+@LambdaShape
+public record PutFunctionConcurrencyRequest(Integer reservedConcurrentExecutions) {
+
+    /** @throws dev.torpor.TorporException INVALID_PARAMETER unless the value is present and not negative */
+    public PutFunctionConcurrencyRequest validated() {
+        if (reservedConcurrentExecutions == null) {
+            throw Constraints.violation("reservedConcurrentExecutions", null, "not be null");
+        }
+        Constraints.range("reservedConcurrentExecutions", reservedConcurrentExecutions, 0, Integer.MAX_VALUE);
+        return this;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.torpor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.lambda.model.InvalidRequestContentException;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.model.ThrottleReason;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
+
+/** Each rendered error reaches an AWS SDK for Java v2 caller as the Lambda exception class it names. */
+@Timeout(30)
+class AwsSdkErrorsTest {
+    @RegisterExtension
+    static final FakeLambdaEndpoint endpoint = new FakeLambdaEndpoint();
+
+    private static LambdaException callWith(RenderedError error) {
+        endpoint.respond(error.status(), Map.of(ErrorRenderer.ERROR_TYPE_HEADER, error.errorType()), error.body());
+        return catchThrowableOfType(LambdaException.class, () -> endpoint.client().getFunction(r -> r.functionName("f")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "NOT_FOUND,          ResourceNotFoundException",
+        "ALREADY_EXISTS,     ResourceConflictException",
+        "CONFLICT,           ResourceConflictException",
+        "INVALID_PARAMETER,  InvalidParameterValueException",
+        "REQUEST_TOO_LARGE,  RequestTooLargeException",
+        "TOO_MANY_REQUESTS,  TooManyRequestsException",
+        "TIMEOUT,            SnapStartTimeoutException",
+        "INCOMPATIBLE_IMAGE, ResourceConflictException",
+        "FAILED,             ServiceException"
+    })
+    void theSdkThrowsTheNamedExceptionWithOurMessage(ErrorKind kind, String sdkClass) {
+        LambdaException e = callWith(ErrorRenderer.render(new TorporException(kind, "what went wrong")));
+
+        assertThat(e.getClass().getName()).isEqualTo("software.amazon.awssdk.services.lambda.model." + sdkClass);
+        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("what went wrong");
+        assertThat(e.statusCode()).isEqualTo(ErrorRenderer.render(new TorporException(kind, "")).status());
+    }
+
+    @Test
+    void theSdkSeesTypeAndThrottleReason() {
+        var notFound = (ResourceNotFoundException) callWith(ErrorRenderer.render(TorporException.notFound("gone")));
+        var throttled = (TooManyRequestsException) callWith(
+                ErrorRenderer.render(new TorporException(ErrorKind.TOO_MANY_REQUESTS, "busy")));
+
+        assertThat(notFound.type()).isEqualTo("User");
+        assertThat(throttled.reason()).isEqualTo(ThrottleReason.RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED);
+    }
+
+    @Test
+    void theSdkSeesInvalidRequestContent() throws Exception {
+        Exception parseError = catchThrowableOfType(JsonProcessingException.class, () -> new ObjectMapper().readTree("{nope"));
+
+        assertThat(callWith(ErrorRenderer.render(parseError))).isInstanceOf(InvalidRequestContentException.class);
+    }
+}
