@@ -32,16 +32,22 @@ final class Router implements HttpHandler {
         Response response;
         try {
             response = route(exchange);
-        } catch (TorporException e) {
-            response = ErrorRenderer.render(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            response = ErrorRenderer.render(new TorporException(ErrorKind.FAILED, "the node is shutting down", e));
+            response = error(new TorporException(ErrorKind.FAILED, "the node is shutting down", e));
         } catch (Exception e) {
-            log.log(System.Logger.Level.ERROR, "unexpected failure serving " + exchange.getRequestURI(), e);
-            response = ErrorRenderer.render(new TorporException(ErrorKind.FAILED, String.valueOf(e.getMessage()), e));
+            if (!(e instanceof TorporException) && !(e instanceof com.fasterxml.jackson.core.JsonProcessingException)) {
+                log.log(System.Logger.Level.ERROR, "unexpected failure serving " + exchange.getRequestURI(), e);
+            }
+            response = error(e);
         }
         send(exchange, response);
+    }
+
+    private static Response error(Throwable failure) {
+        RenderedError e = ErrorRenderer.render(failure);
+        return new Response(e.status(), java.util.Map.of(ErrorRenderer.ERROR_TYPE_HEADER, e.errorType(),
+                "Content-Type", ErrorRenderer.CONTENT_TYPE), e.body());
     }
 
     private Response route(HttpExchange exchange) throws Exception {

@@ -32,9 +32,12 @@ public record FunctionDefinition(
         return memoryMiB * 1024L * 1024L;
     }
 
-    /** How many instances may serve this function at once; Lambda's reserved concurrency, one when unset. */
+    /** {@code reservedConcurrency} when none was set; 0 means throttled, as in Lambda. */
+    public static final int UNRESERVED = -1;
+
+    /** How many instances may serve this function at once: Lambda's reserved concurrency, one when unset. */
     public int maxInstances() {
-        return reservedConcurrency > 0 ? reservedConcurrency : 1;
+        return reservedConcurrency >= 0 ? reservedConcurrency : 1;
     }
 
     public SuspendPolicy suspendPolicy() {

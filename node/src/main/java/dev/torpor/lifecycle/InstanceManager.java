@@ -85,6 +85,9 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Runs one invocation to its end: the function's answer, its error, or its timeout. */
     public InvocationResult invoke(FunctionDefinition fn, Invocation inv) throws InterruptedException {
+        if (fn.maxInstances() == 0) {
+            throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name() + " has a reserved concurrency of 0");
+        }
         Semaphore slots = admission.computeIfAbsent(fn.name() + "#" + fn.maxInstances(), k -> new Semaphore(fn.maxInstances(), true));
         if (!slots.tryAcquire(settings.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
             throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: all " + fn.maxInstances()

@@ -18,6 +18,6 @@ public record GetFunctionResponse(
                 FunctionConfiguration.of(function, region, account),
                 new CodeLocation("Torpor", codeLocation),
                 function.tags().isEmpty() ? null : function.tags(),
-                function.reservedConcurrency() > 0 ? new Concurrency(function.reservedConcurrency()) : null);
+                function.reservedConcurrency() != FunctionDefinition.UNRESERVED ? new Concurrency(function.reservedConcurrency()) : null);
     }
 }

@@ -1,0 +1,112 @@
+package dev.torpor.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.FunctionNames;
+import dev.torpor.api.lambda.Concurrency;
+import dev.torpor.api.lambda.CreateFunctionRequest;
+import dev.torpor.api.lambda.FunctionConfiguration;
+import dev.torpor.api.lambda.GetFunctionResponse;
+import dev.torpor.api.lambda.ListFunctionsResponse;
+import dev.torpor.api.lambda.PutFunctionConcurrencyRequest;
+import dev.torpor.api.lambda.UpdateFunctionCodeRequest;
+import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;
+import dev.torpor.node.Deployments;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/** Lambda's function management API: same paths, shapes and errors as AWS, so SDKs and the CLI work unchanged. */
+final class FunctionsHandler {
+    /** Lambda takes 50 MB zips inline, base64 in JSON: about 70 MB of request. */
+    private static final long MAX_BODY = 70L * 1024 * 1024;
+    private static final String FUNCTION = "/2015-03-31/functions/(?<name>[^/]+)";
+    private static final ObjectMapper JSON = Response.JSON;
+
+    private final Deployments deployments;
+    private final LambdaAccount account;
+
+    FunctionsHandler(Deployments deployments, LambdaAccount account) {
+        this.deployments = deployments;
+        this.account = account;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/2015-03-31/functions/?", this::create)
+                .add("GET", "/2015-03-31/functions/?", this::list)
+                .add("GET", FUNCTION + "/?", r -> Response.json(200, GetFunctionResponse.of(function(r), account.region(),
+                        account.accountId(), "file://" + function(r).name())))
+                .add("GET", FUNCTION + "/configuration/?", r -> Response.json(200, configuration(function(r))))
+                .add("PUT", FUNCTION + "/configuration/?", this::updateConfiguration)
+                .add("PUT", FUNCTION + "/code/?", this::updateCode)
+                .add("DELETE", FUNCTION + "/?", r -> {
+                    deployments.delete(function(r).name());
+                    return Response.empty(204);
+                })
+                .add("PUT", "/2017-10-31/functions/(?<name>[^/]+)/concurrency", this::putConcurrency)
+                .add("GET", "/2019-09-30/functions/(?<name>[^/]+)/concurrency", r -> {
+                    int c = function(r).reservedConcurrency();
+                    return Response.json(200, c == FunctionDefinition.UNRESERVED ? Map.of() : new Concurrency(c));
+                })
+                .add("DELETE", "/2017-10-31/functions/(?<name>[^/]+)/concurrency", r -> {
+                    deployments.updateConfiguration(function(r).withReservedConcurrency(FunctionDefinition.UNRESERVED, Instant.now()));
+                    return Response.empty(204);
+                });
+    }
+
+    private Response create(Request r) throws IOException {
+        CreateFunctionRequest req = read(r, CreateFunctionRequest.class).validated();
+        FunctionDefinition fn = new FunctionDefinition(req.functionName(), req.runtime(), req.handler(),
+                req.description(), req.memorySize(), req.timeout(), req.environment().variables(), req.tags(),
+                FunctionDefinition.UNRESERVED, "", 0, 0, "", Instant.now());
+        return Response.json(201, configuration(deployments.create(fn, req.code().zipFile())));
+    }
+
+    private Response list(Request r) {
+        Integer maxItems = r.query("MaxItems") == null ? null : Integer.valueOf(r.query("MaxItems"));
+        return Response.json(200, ListFunctionsResponse.page(
+                deployments.list().stream().map(this::configuration).toList(), r.query("Marker"), maxItems));
+    }
+
+    private Response updateCode(Request r) throws IOException {
+        UpdateFunctionCodeRequest req = read(r, UpdateFunctionCodeRequest.class).validated();
+        return Response.json(200, configuration(deployments.updateCode(function(r).name(), req.zipFile())));
+    }
+
+    private Response updateConfiguration(Request r) throws IOException {
+        UpdateFunctionConfigurationRequest req = read(r, UpdateFunctionConfigurationRequest.class).validated();
+        FunctionDefinition fn = function(r);
+        FunctionDefinition changed = new FunctionDefinition(fn.name(),
+                Objects.requireNonNullElse(req.runtime(), fn.runtime()),
+                Objects.requireNonNullElse(req.handler(), fn.handler()),
+                Objects.requireNonNullElse(req.description(), fn.description()),
+                Objects.requireNonNullElse(req.memorySize(), fn.memoryMiB()),
+                Objects.requireNonNullElse(req.timeout(), fn.timeoutSeconds()),
+                req.environment() == null ? fn.environment() : req.environment().variables(),
+                fn.tags(), fn.reservedConcurrency(), fn.codeSha256(), fn.codeSize(), fn.revision(), fn.revisionId(), Instant.now());
+        return Response.json(200, configuration(deployments.updateConfiguration(changed)));
+    }
+
+    private Response putConcurrency(Request r) throws IOException {
+        PutFunctionConcurrencyRequest req = read(r, PutFunctionConcurrencyRequest.class).validated();
+        FunctionDefinition fn = function(r);
+        deployments.updateConfiguration(fn.withReservedConcurrency(req.reservedConcurrentExecutions(), Instant.now()));
+        return Response.json(200, new Concurrency(req.reservedConcurrentExecutions()));
+    }
+
+    private FunctionDefinition function(Request r) {
+        return deployments.get(FunctionNames.fromNameOrArn(r.pathParam("name")));
+    }
+
+    private FunctionConfiguration configuration(FunctionDefinition fn) {
+        return FunctionConfiguration.of(fn, account.region(), account.accountId());
+    }
+
+    private static <T> T read(Request r, Class<T> type) throws IOException {
+        byte[] body = r.body(MAX_BODY, "Request must be smaller than " + MAX_BODY + " bytes for this operation");
+        T value = JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
+        if (value == null) throw dev.torpor.TorporException.invalid("expected a JSON object");
+        return value;
+    }
+}
