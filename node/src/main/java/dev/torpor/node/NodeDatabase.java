@@ -111,9 +111,13 @@ public final class NodeDatabase implements AutoCloseable {
         }
     }
 
-    /** The schema version of the open file; for tests. */
-    int schemaVersion() {
-        return locked("read the schema version", () -> NodeSchema.version(db));
+    /** A pragma's current value, for tests to see how the connection is set up. */
+    String pragma(String name) {
+        return locked("read PRAGMA " + name, () -> {
+            try (ResultSet rs = pragmas.executeQuery("PRAGMA " + name)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
     }
 
     /** The deployed functions. */

@@ -70,7 +70,7 @@ final class NodeSchema {
         }
     }
 
-    static int version(Connection c) throws SQLException {
+    private static int version(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }

@@ -118,18 +118,18 @@ class SqliteNodeDatabaseTest {
         List<String> v1 = NodeSchema.MIGRATIONS;
         List<String> v2 = append(v1, "ALTER TABLE functions ADD COLUMN architecture TEXT NOT NULL DEFAULT 'arm64'");
         try (NodeDatabase db = NodeDatabase.open(file())) {
-            assertThat(db.schemaVersion()).isEqualTo(v1.size());
+            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(v1.size()));
             db.functions().create(function("old"));
         }
         try (NodeDatabase db = NodeDatabase.open(file())) { // a rerun of v1 would fail: the tables exist
-            assertThat(db.schemaVersion()).isEqualTo(v1.size());
+            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(v1.size()));
         }
         try (NodeDatabase db = NodeDatabase.open(file(), v2)) {
-            assertThat(db.schemaVersion()).isEqualTo(v2.size());
+            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(v2.size()));
             assertThat(db.functions().get("old")).contains(function("old"));
         }
         try (NodeDatabase db = NodeDatabase.open(file(), v2)) { // a rerun of v2 would fail: duplicate column
-            assertThat(db.schemaVersion()).isEqualTo(v2.size());
+            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(v2.size()));
         }
         // An older node refuses a file a newer one has migrated, rather than misreading it.
         assertFails(() -> NodeDatabase.open(file(), v1), ErrorKind.FAILED, "newer than this node knows");
@@ -142,7 +142,7 @@ class SqliteNodeDatabaseTest {
 
         List<String> fixed = append(NodeSchema.MIGRATIONS, "CREATE TABLE extra (x INTEGER)");
         try (NodeDatabase db = NodeDatabase.open(file(), fixed)) { // would fail if the half-run script had kept extra
-            assertThat(db.schemaVersion()).isEqualTo(2);
+            assertThat(db.pragma("user_version")).isEqualTo("2");
         }
     }
 
@@ -203,6 +203,26 @@ class SqliteNodeDatabaseTest {
                     IntStream.range(0, n).mapToObj(i -> function("fn-" + i)).toList());
             assertThat(db.instances().loadAll()).containsExactlyInAnyOrderElementsOf(
                     IntStream.range(0, n).mapToObj(i -> snapshot("i-" + i, InstanceState.IDLE, i, false)).toList());
+        }
+    }
+
+    /** Registry writes switch to FULL for their commit only; instance saves must find NORMAL again (no fsync). */
+    @Test
+    void connectionIsWalAndBackToNormalSyncAfterEveryRegistryWrite() {
+        try (NodeDatabase db = NodeDatabase.open(file())) {
+            assertThat(db.pragma("journal_mode")).isEqualTo("wal");
+            assertThat(db.pragma("foreign_keys")).isEqualTo("1");
+            assertThat(db.pragma("busy_timeout")).isEqualTo("5000");
+            String normal = "1";
+            assertThat(db.pragma("synchronous")).isEqualTo(normal);
+
+            db.functions().create(function("f"));
+            assertThat(db.pragma("synchronous")).isEqualTo(normal);
+            assertThatThrownBy(() -> db.functions().create(function("f"))).isInstanceOf(TorporException.class);
+            assertThat(db.pragma("synchronous")).isEqualTo(normal);
+            db.functions().update(function("f"));
+            db.functions().delete("f");
+            assertThat(db.pragma("synchronous")).isEqualTo(normal);
         }
     }
 
