@@ -36,12 +36,12 @@ public final class Node implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(budget);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-timers").factory());
         InstanceManager instances = new InstanceManager(runtime, new DirectoryCheckpointStore(config.checkpointsDir()),
-                budget, db, metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
+                budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
                 new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
-                db::get, fn -> code.codeDir(fn.name(), fn.revision()));
+                db.functions()::get, fn -> code.codeDir(fn.name(), fn.revision()));
         metrics.watchResident(() -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
         instances.recover();
-        Deployments deployments = new Deployments(db, code, instances);
+        Deployments deployments = new Deployments(db.functions(), code, instances);
         ApiServer api = new ApiServer(config.listen(), config.nodeId(), VERSION, config.account(), deployments, instances, metrics);
         api.start();
         return new Node(db, instances, api);
