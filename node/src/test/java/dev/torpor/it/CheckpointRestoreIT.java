@@ -1,0 +1,63 @@
+package dev.torpor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A long-running function checkpointed to disk and restored on its next event, on real runc and CRIU. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CheckpointRestoreIT {
+    @TempDir
+    Path data;
+
+    TestNode node;
+
+    @BeforeEach
+    void start() throws Exception {
+        RealStack.assumeAvailable();
+        node = new TestNode(data, 512L << 20);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) node.close();
+    }
+
+    @Test
+    void pythonCounterSurvivesCheckpointAndRestoreInTheSameProcess() throws Exception {
+        assertThat(node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "20"), Map.of("torpor:suspend", "none"))
+                .statusCode()).isEqualTo(201);
+        JsonNode first = node.invoke("counter", "{\"n\":1}");
+        JsonNode second = node.invoke("counter", "{\"n\":2}");
+        assertThat(second.get("count").asInt()).isEqualTo(first.get("count").asInt() + 1);
+
+        String id = node.instanceOf("counter").get("instanceId").asText();
+        assertThat(node.instanceOf("counter").get("residentMemoryBytes").asLong()).isGreaterThan(20L << 20);
+
+        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+        JsonNode checkpointed = node.instanceOf("counter");
+        assertThat(checkpointed.get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertThat(checkpointed.get("residentMemoryBytes").asLong()).isZero();
+        assertThat(checkpointed.get("checkpointBytes").asLong()).isGreaterThan(20L << 20);
+        assertThat(Files.exists(Path.of("/sys/fs/cgroup/memory/torpor", id))).as("cgroup of a checkpointed instance").isFalse();
+
+        JsonNode third = node.invoke("counter", "{\"n\":3}");
+        assertThat(third.get("count").asInt()).isEqualTo(second.get("count").asInt() + 1);
+        assertThat(third.get("pid").asInt()).isEqualTo(first.get("pid").asInt());
+        assertThat(third.get("echo").get("n").asInt()).isEqualTo(3);
+        JsonNode restored = node.instanceOf("counter");
+        assertThat(restored.get("instanceId").asText()).isEqualTo(id);
+        assertThat(restored.get("restores").asInt()).isEqualTo(1);
+        assertThat(restored.get("checkpoints").asInt()).isEqualTo(1);
+    }
+}
