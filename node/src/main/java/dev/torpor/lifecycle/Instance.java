@@ -74,10 +74,15 @@ public final class Instance {
 
     /** Waits until no operation is under way (or the timeout passes) and returns the state then. */
     public InstanceState awaitSettled(Duration timeout) throws InterruptedException {
+        return awaitWhile(InstanceState::transitional, timeout);
+    }
+
+    /** Waits while the state matches {@code waiting} (or until the timeout passes) and returns the state then. */
+    public InstanceState awaitWhile(java.util.function.Predicate<InstanceState> waiting, Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (state.transitional() && left > 0) left = changed.awaitNanos(left);
+            while (waiting.test(state) && left > 0) left = changed.awaitNanos(left);
             return state;
         } finally {
             lock.unlock();

@@ -124,6 +124,8 @@ public final class InstanceManager implements AutoCloseable {
             InstanceState s = l.instance.snapshot().state();
             if (s != InstanceState.FAILED && l.instance.claim()) return l;
         }
+        mine.stream().filter(l -> l.instance.snapshot().state() == InstanceState.FAILED
+                || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(this::forget);
         LiveInstance fresh = create(fn);
         try {
             reserve(fresh, fn);
@@ -154,7 +156,9 @@ public final class InstanceManager implements AutoCloseable {
     private void wake(LiveInstance inst, FunctionDefinition fn) throws InterruptedException {
         Instant deadline = clock.instant().plus(settings.admissionTimeout());
         while (true) {
-            InstanceState s = inst.instance.awaitSettled(Duration.between(clock.instant(), deadline));
+            // A function that just answered stays BUSY until it asks for its next event.
+            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY,
+                    Duration.between(clock.instant(), deadline));
             switch (s) {
                 case IDLE -> {
                     return;
@@ -164,19 +168,11 @@ public final class InstanceManager implements AutoCloseable {
                     reserve(inst, fn);
                     ops.restore(inst, fn);
                 }
-                case BUSY -> waitUntilIdle(inst, deadline);
                 default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
             }
             if (clock.instant().isAfter(deadline)) {
                 throw new TorporException(ErrorKind.TIMEOUT, "instance " + inst.id() + " did not become ready in time");
             }
-        }
-    }
-
-    /** A function that just answered is BUSY until it asks for the next event. */
-    private static void waitUntilIdle(LiveInstance inst, Instant deadline) throws InterruptedException {
-        while (inst.instance.snapshot().state() == InstanceState.BUSY && Instant.now().isBefore(deadline)) {
-            Thread.sleep(1);
         }
     }
 

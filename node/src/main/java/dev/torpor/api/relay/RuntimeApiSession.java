@@ -149,7 +149,8 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         headers.put("Lambda-Runtime-Aws-Request-Id", inv.requestId());
         headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMillis()));
         headers.put("Lambda-Runtime-Invoked-Function-Arn", inv.functionArn());
-        headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + inv.requestId().replace("-", "").substring(0, 8) + "-" + inv.requestId().replace("-", "").substring(8));
+        String hex = inv.requestId().replace("-", "");
+        headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + hex.substring(0, 8) + "-" + hex.substring(8) + ";Sampled=0");
         if (inv.clientContext() != null) headers.put("Lambda-Runtime-Client-Context", inv.clientContext());
         channel.send(new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload()));
     }
