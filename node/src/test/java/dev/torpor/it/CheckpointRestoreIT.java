@@ -49,7 +49,8 @@ class CheckpointRestoreIT {
         assertThat(checkpointed.get("state").asText()).isEqualTo("CHECKPOINTED");
         assertThat(checkpointed.get("residentMemoryBytes").asLong()).isZero();
         assertThat(checkpointed.get("checkpointBytes").asLong()).isGreaterThan(20L << 20);
-        assertThat(Files.exists(Path.of("/sys/fs/cgroup/memory/torpor", id))).as("cgroup of a checkpointed instance").isFalse();
+        assertThat(Files.exists(data.resolve("runtime/state").resolve(id))).as("runc state of a checkpointed instance").isFalse();
+        assertThat(node.node().instances().residentBytes(id)).isZero();
 
         JsonNode third = node.invoke("counter", "{\"n\":3}");
         assertThat(third.get("count").asInt()).isEqualTo(second.get("count").asInt() + 1);

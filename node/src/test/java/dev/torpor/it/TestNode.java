@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.torpor.api.LambdaAccount;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
+import dev.torpor.runtime.oci.OciRuntimes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -147,9 +148,16 @@ final class TestNode implements AutoCloseable {
         for (String id : new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\\s+")) {
             if (id.isBlank()) continue;
             new ProcessBuilder("runc", "--root", state, "delete", "--force", id).inheritIO().start().waitFor();
-            new ProcessBuilder("ip", "netns", "delete", "torpor-" + id).redirectErrorStream(true).start().waitFor();
         }
         list.waitFor();
+        // What runc forgets after a kill -9 is the namespaces the node made: all carry its scope.
+        String prefix = "torpor-" + OciRuntimes.scopeOf(data.resolve("runtime")) + "-";
+        Process netns = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        for (String line : new String(netns.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(prefix)) new ProcessBuilder("ip", "netns", "delete", name).inheritIO().start().waitFor();
+        }
+        netns.waitFor();
     }
 
     static boolean executable(Path p) throws IOException {

@@ -23,16 +23,14 @@ final class BundleWriter {
 
     private BundleWriter() {}
 
-    static void write(Path bundleDir, ContainerSpec spec, Rootfs rootfs, Path netnsPath) throws IOException {
+    static void write(Path bundleDir, ContainerSpec spec, Rootfs rootfs, Path netnsPath, String cgroupPath) throws IOException {
         Files.createDirectories(bundleDir);
-        JSON.writeValue(bundleDir.resolve("config.json").toFile(), config(spec, rootfs.dir(), rootfs.hostDirsToBind(), netnsPath));
+        JSON.writeValue(bundleDir.resolve("config.json").toFile(),
+                config(spec, rootfs.dir(), rootfs.hostDirsToBind(), netnsPath, cgroupPath));
     }
 
-    static String cgroupPath(String containerId) {
-        return "/torpor/" + containerId;
-    }
-
-    static Map<String, Object> config(ContainerSpec spec, Path rootfs, List<Path> hostDirsToBind, Path netnsPath) {
+    static Map<String, Object> config(ContainerSpec spec, Path rootfs, List<Path> hostDirsToBind, Path netnsPath,
+                                      String cgroupPath) {
         List<String> env = new ArrayList<>();
         spec.env().forEach((k, v) -> env.add(k + "=" + v));
         env.sort(null);
@@ -74,7 +72,7 @@ final class BundleWriter {
                 "namespaces", List.of(
                         map("type", "pid"), map("type", "ipc"), map("type", "uts"), map("type", "mount"),
                         map("type", "network", "path", netnsPath.toString())),
-                "cgroupsPath", cgroupPath(spec.id()),
+                "cgroupsPath", cgroupPath,
                 "resources", map(
                         "memory", map("limit", spec.memoryLimitBytes(), "swap", spec.memoryLimitBytes()),
                         "pids", map("limit", 512),

@@ -12,14 +12,21 @@ public final class OciRuntimes {
 
     /**
      * runc keeping its state under {@code dir/state} and this node's files under {@code dir/containers}, with the
-     * shared read-only root filesystem in {@code dir/rootfs}. Several nodes on one host each get their own {@code dir}.
+     * shared read-only root filesystem in {@code dir/rootfs}. Several nodes on one host each get their own {@code dir},
+     * and names (network namespaces, cgroups) scoped by a hash of it, stable across restarts.
      */
     public static ContainerRuntime runc(String runcBinary, Path dir) {
         try {
             Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"));
-            return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, CgroupMemory.host());
+            return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, CgroupMemory.host(),
+                    scopeOf(dir));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot prepare the container root filesystem in " + dir, e);
         }
+    }
+
+    /** The scope of a runtime made on {@code dir}: the tag in its network namespaces' and cgroups' names. */
+    public static String scopeOf(Path dir) {
+        return String.format("%08x", dir.toAbsolutePath().normalize().toString().hashCode());
     }
 }

@@ -39,9 +39,14 @@ final class RuncRuntime implements ContainerRuntime {
     private final Path workRoot;
     private final Rootfs rootfs;
     private final CgroupMemory cgroups;
+    private final String scope;
+    private final NetworkNamespace netns;
 
-    RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, CgroupMemory cgroups) {
+    /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
+    RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, CgroupMemory cgroups, String scope) {
         this.runcBinary = runcBinary;
+        this.scope = scope;
+        this.netns = new NetworkNamespace(scope);
         this.runc = new RuncArgs(runcBinary, stateRoot);
         this.workRoot = workRoot;
         this.rootfs = rootfs;
@@ -81,7 +86,7 @@ final class RuncRuntime implements ContainerRuntime {
         }
         if (!leaveRunning) {
             // runc has destroyed the container; the namespace is ours to drop.
-            NetworkNamespace.remove(id);
+            netns.remove(id);
         }
     }
 
@@ -100,7 +105,7 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void remove(String id) {
         ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
-        NetworkNamespace.remove(id);
+        netns.remove(id);
         deleteTree(dir(id));
     }
 
@@ -133,7 +138,7 @@ final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public long residentBytes(String id) {
-        return cgroups.usageBytes(BundleWriter.cgroupPath(id));
+        return cgroups.usageBytes(cgroupPath(id));
     }
 
     @Override
@@ -148,7 +153,7 @@ final class RuncRuntime implements ContainerRuntime {
     private Path prepareBundle(ContainerSpec spec) {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
-            BundleWriter.write(bundle, spec, rootfs, NetworkNamespace.create(spec.id()));
+            BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
         }
@@ -181,7 +186,7 @@ final class RuncRuntime implements ContainerRuntime {
         if (p.exitValue() != 0) {
             TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
             ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
-            NetworkNamespace.remove(id);
+            netns.remove(id);
             throw failure;
         }
     }
@@ -218,6 +223,10 @@ final class RuncRuntime implements ContainerRuntime {
             criu.subList(Math.max(0, criu.size() - LOG_TAIL_LINES), criu.size()).forEach(l -> why.append(l).append('\n'));
         }
         return new TorporException(ErrorKind.FAILED, what, exit, why.toString(), null);
+    }
+
+    private String cgroupPath(String id) {
+        return "/torpor/" + scope + "/" + id;
     }
 
     private void requireExists(String id) {
