@@ -1,0 +1,101 @@
+package dev.torpor.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run measured, as written to {@code results.json}: raw samples, not only summaries, so every figure
+ * of the report can be recomputed from this file.
+ */
+public record Results(
+        String mode,
+        String startedAt,
+        double seconds,
+        Machine machine,
+        Map<String, String> versions,
+        Settings settings,
+        List<SystemStatus> systems,
+        List<Sample> samples,
+        List<MemorySample> memory,
+        List<ImageSize> checkpointSizes,
+        List<AgentMemory> agent,
+        List<DensityPoint> density,
+        List<TargetResult> targets) {
+
+    /** The systems, in the order the tables show them; Torpor first, the peers after. */
+    public static final String TORPOR = "torpor", RUNC = "runc", DOCKER = "docker", PODMAN = "podman";
+    public static final List<String> SYSTEMS = List.of(TORPOR, RUNC, DOCKER, PODMAN);
+
+    /** Measures, in milliseconds. Wake measures run from the event's arrival to the function's answer. */
+    public static final String PAUSE = "suspend-pause", CHECKPOINT = "suspend-checkpoint",
+            WAKE_UNPAUSE = "wake-unpause", WAKE_RESTORE = "wake-restore", WAKE_COLD = "wake-cold";
+    /** Torpor's own account of its operations (the lifecycle's timers, read from /metrics). */
+    public static final String OP_PAUSE = "op-pause", OP_RESUME = "op-resume", OP_CHECKPOINT = "op-checkpoint",
+            OP_RESTORE = "op-restore";
+    public static final List<String> MEASURES = List.of(PAUSE, CHECKPOINT, WAKE_UNPAUSE, WAKE_RESTORE, WAKE_COLD);
+
+    public record Machine(String cpu, int cores, long memoryBytes, String os, String kernel, String cgroups,
+                          String workDir) {}
+
+    public record Settings(List<Integer> sizesMb, int rounds, long densityBudgetBytes, int densityMemoryMiB,
+                           int densityBallastMb, List<Integer> densityLevels, int agentFunctions, int agentInvoked,
+                           Map<Integer, Integer> memoryLimitMiB) {}
+
+    /** A system that could not be measured (or broke during the run) says so here, with its error. */
+    public record SystemStatus(String system, boolean ok, String error) {}
+
+    /**
+     * One timed operation. {@code correct} is whether the function's answer showed the state it should have (the
+     * counter one past the last answer; 1 after a cold start, whose state is lost by definition).
+     */
+    public record Sample(String system, int sizeMb, String measure, int round, double ms, boolean correct, String note) {}
+
+    /** Memory charged to the function's cgroup in a state (running, paused, checkpointed); 0 once the cgroup is gone. */
+    public record MemorySample(String system, int sizeMb, String state, int round, long usageBytes, long rssBytes,
+                               boolean cgroupExists) {}
+
+    /** A checkpoint image on disk; {@code zstdBytes} is -1 where it was not compressed (every round but one). */
+    public record ImageSize(String system, int sizeMb, int round, long rawBytes, long zstdBytes, int files, double zstdMs) {}
+
+    /** Resident memory of a platform's own processes (Torpor's agent JVM; dockerd and containerd for reference). */
+    public record AgentMemory(String process, String phase, int functions, int instances, long rssBytes) {}
+
+    /** One step of the density run: {@code deployed} functions in round-robin under one policy and a fixed budget. */
+    public record DensityPoint(String policy, int deployed, int alive, int events, int correct, int failed,
+                               List<Double> latenciesMs, String firstError) {}
+
+    /** A target of the issue with what was measured; status is met, missed or unmeasured (with why). */
+    public record TargetResult(String id, String description, Double measured, String comparison, double threshold,
+                               String status, String detail) {}
+
+    public Results withTargets(List<TargetResult> t) {
+        return new Results(mode, startedAt, seconds, machine, versions, settings, systems, samples, memory,
+                checkpointSizes, agent, density, t);
+    }
+
+    public List<Double> ms(String system, int sizeMb, String measure) {
+        return samples.stream().filter(s -> s.system().equals(system) && s.sizeMb() == sizeMb && s.measure().equals(measure))
+                .map(Sample::ms).toList();
+    }
+
+    public Stats.Summary summary(String system, int sizeMb, String measure) {
+        return Stats.of(ms(system, sizeMb, measure));
+    }
+
+    public double medianMs(String system, int sizeMb, String measure) {
+        return Stats.median(ms(system, sizeMb, measure));
+    }
+
+    public List<Double> memory(String system, int sizeMb, String state) {
+        return memory.stream().filter(m -> m.system().equals(system) && m.sizeMb() == sizeMb && m.state().equals(state))
+                .map(m -> (double) m.usageBytes()).toList();
+    }
+
+    public boolean ok(String system) {
+        return systems.stream().filter(s -> s.system().equals(system)).findFirst().map(SystemStatus::ok).orElse(false);
+    }
+
+    public String error(String system) {
+        return systems.stream().filter(s -> s.system().equals(system)).findFirst().map(SystemStatus::error).orElse("not run");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.torpor.bench;
+
+import dev.torpor.api.LambdaAccount;
+import dev.torpor.node.Node;
+import dev.torpor.node.NodeConfig;
+import dev.torpor.runtime.oci.OciRuntimes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Torpor: a real node started in this process, driven only through its HTTP API. Per size there are two functions
+ * of the same code: {@code c<size>} (policy none, checkpointed on demand through the API) and {@code p<size>}
+ * (policy pause after 100 ms idle, since pausing has no API call: its duration is the lifecycle's own timer).
+ */
+final class TorporSubject extends Subject {
+    static final long PAUSE_IDLE_MS = 100;
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private final Node node;
+    private final TorporApi api;
+    private final Path data;
+    private final Map<Integer, Integer> limitsMiB;
+    private final Map<String, String> ids = new HashMap<>();
+    private final Map<String, double[]> lastTimers = new HashMap<>();
+
+    TorporSubject(Path data, Map<Integer, Integer> limitsMiB, long budgetBytes) throws IOException, InterruptedException {
+        this.data = data;
+        this.limitsMiB = limitsMiB;
+        this.node = start(data, budgetBytes, Duration.ofSeconds(30));
+        this.api = new TorporApi("http://127.0.0.1:" + node.address().getPort());
+    }
+
+    static Node start(Path data, long budgetBytes, Duration admission) throws IOException, InterruptedException {
+        Files.createDirectories(data);
+        return Node.start(new NodeConfig("bench", new InetSocketAddress("127.0.0.1", 0), data, budgetBytes,
+                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(30), admission));
+    }
+
+    @Override
+    String name() {
+        return Results.TORPOR;
+    }
+
+    @Override
+    void deploy(int sizeMb) throws Exception {
+        for (String kind : List.of("c", "p")) {
+            String fn = kind + sizeMb;
+            api.create(fn, limitsMiB.get(sizeMb), sizeMb, kind.equals("c") ? "none" : "pause", kind.equals("c") ? 0 : PAUSE_IDLE_MS);
+            counted(fn, answer(fn));
+            ids.put(fn, api.instanceOf(fn).get("instanceId").asText());
+        }
+        lastTimers.putAll(api.operationTimers());
+    }
+
+    @Override
+    double pause(int sizeMb) throws Exception {
+        api.awaitState(ids.get("p" + sizeMb), "PAUSED", SETTLE);
+        return timerDelta(api.operationTimers(), "pause");
+    }
+
+    @Override
+    Answer wakeFromPause(int sizeMb) throws Exception {
+        String fn = "p" + sizeMb;
+        Answer a = counted(fn, answer(fn));
+        // Let the idle policy freeze it again now, so it does not do so during another system's measurement;
+        // the next pause() reports that freeze.
+        api.awaitState(ids.get(fn), "PAUSED", SETTLE);
+        return a;
+    }
+
+    @Override
+    double checkpoint(int sizeMb) throws Exception {
+        return api.ok("POST", "/torpor/v1/instances/" + ids.get("c" + sizeMb) + "/checkpoint", null).ms();
+    }
+
+    @Override
+    Path imageDir(int sizeMb) throws IOException {
+        Path dir = data.resolve("checkpoints").resolve(ids.get("c" + sizeMb));
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+                    .orElseThrow(() -> new BenchException("no checkpoint image in " + dir));
+        }
+    }
+
+    @Override
+    Answer wakeFromCheckpoint(int sizeMb) throws Exception {
+        String fn = "c" + sizeMb;
+        return counted(fn, answer(fn));
+    }
+
+    @Override
+    Answer coldStart(int sizeMb, int round) throws Exception {
+        String fn = "k" + sizeMb + "-" + round;
+        api.create(fn, limitsMiB.get(sizeMb), sizeMb, "none", 0);
+        try {
+            return answer(fn).checkedAgainst(1);
+        } finally {
+            api.delete(fn);
+        }
+    }
+
+    @Override
+    Cgroups.Memory memory(int sizeMb, String state) {
+        String fn = (state.equals("paused") ? "p" : "c") + sizeMb;
+        // The node's runc driver puts each instance in the cgroup /torpor/<node scope>/<instance id>.
+        return Cgroups.read(Cgroups.dir("/torpor/" + OciRuntimes.scopeOf(data.resolve("runtime")) + "/" + ids.get(fn)));
+    }
+
+    @Override
+    Map<String, Double> internalTimings(int sizeMb) throws Exception {
+        Map<String, double[]> now = api.operationTimers();
+        Map<String, Double> out = new HashMap<>();
+        out.put(Results.OP_PAUSE, lastPause);
+        for (String op : List.of("resume", "checkpoint", "restore")) out.put("op-" + op, timerDelta(now, op));
+        return out;
+    }
+
+    private double lastPause = Double.NaN;
+
+    /** The mean of the operations of this kind since the last look (one, in the benchmark's cycle), in ms. */
+    private double timerDelta(Map<String, double[]> now, String op) {
+        double[] before = lastTimers.getOrDefault(op, new double[2]), after = now.getOrDefault(op, new double[2]);
+        lastTimers.put(op, after.clone());
+        double n = after[1] - before[1];
+        double ms = n <= 0 ? Double.NaN : (after[0] - before[0]) / n * 1000;
+        if (op.equals("pause")) lastPause = ms;
+        return ms;
+    }
+
+    private Answer answer(String fn) throws IOException, InterruptedException {
+        TorporApi.Reply r = api.invoke(fn);
+        if (!r.ok()) throw new BenchException("invoke " + fn + " answered " + r.status() + ": " + r.body());
+        return Answer.parse(r.body(), r.ms());
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (var i : api.instances()) api.delete(i.get("function").asText());
+        } catch (Exception e) {
+            // the sweep below removes whatever is left
+        }
+        node.close();
+        TorporNodes.sweep(data);
+    }
+}
