@@ -65,7 +65,7 @@ final class AgentMemoryRun {
             Thread.sleep(2000);
             samples.add(new AgentMemory("torpor-agent", "started, nothing deployed", 0, 0, rss(pid)));
 
-            for (int i = 0; i < functions; i++) api.create("f" + i, 32, 5, "checkpoint", 500);
+            for (int i = 0; i < functions; i++) api.create("f" + i, 128, 5, "checkpoint", 500);
             Thread.sleep(2000);
             samples.add(new AgentMemory("torpor-agent", "idle, functions deployed, never invoked", functions, 0, rss(pid)));
             Progress.say("agent: %d functions deployed, RSS %s", functions, Report.mib(rss(pid)));

@@ -45,7 +45,7 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--node-jar", description = "The node jar the agent-memory run starts (default REPO/node/target/torpor.jar).")
     Path nodeJar;
 
-    @Option(names = "--rounds", description = "Rounds of the latency cycle (default 3 quick, 12 full).")
+    @Option(names = "--rounds", description = "Rounds of the latency cycle (default 3 quick, 10 full).")
     Integer rounds;
 
     @Option(names = "--systems", split = ",", description = "Only these systems (torpor,runc,docker,podman); the others are reported as not run.")
@@ -78,13 +78,13 @@ public final class Bench implements Callable<Integer> {
         started = started.replaceAll("\\.\\d+Z$", "Z");
 
         List<Integer> sizes = quick ? List.of(25) : List.of(5, 25, 100);
-        int nRounds = rounds != null ? rounds : quick ? 3 : 12;
+        int nRounds = rounds != null ? rounds : quick ? 3 : 10;
         // MemorySize (Lambda's minimum is 128 MiB) and the same cgroup limit for the peers' containers.
         Map<Integer, Integer> limits = Map.of(5, 128, 25, 128, 100, 256);
         long densityBudget = 256L << 20;
         int densityMemory = 128, densityBallast = 25;
         long densityIdleMs = 2000;
-        List<Integer> levels = quick ? List.of(2, 6) : List.of(2, 4, 8, 16, 24);
+        List<Integer> levels = quick ? List.of(2, 5) : List.of(2, 4, 8, 16, 24);
         int agentFunctions = Targets.AGENT_FUNCTIONS, agentInvoked = quick ? 10 : 50;
         var settings = new Results.Settings(sizes, nRounds, densityBudget, densityMemory, densityBallast, levels,
                 agentFunctions, agentInvoked, new java.util.TreeMap<>(limits));

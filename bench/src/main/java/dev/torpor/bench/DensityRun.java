@@ -19,7 +19,7 @@ import java.util.Map;
 final class DensityRun {
     static final List<String> POLICIES = List.of("none", "pause", "checkpoint");
     /** Invocations the budget cannot admit are refused after this long (the node's default is 30 s). */
-    static final Duration ADMISSION = Duration.ofSeconds(2);
+    static final Duration ADMISSION = Duration.ofSeconds(1);
 
     final List<DensityPoint> points = new ArrayList<>();
 

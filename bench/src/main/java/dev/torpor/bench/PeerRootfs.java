@@ -37,10 +37,19 @@ final class PeerRootfs {
 
     static PeerRootfs build(Path work) throws IOException {
         Path dir = work.resolve("rootfs");
-        Sh.ok(List.of("rm", "-rf", dir.toString()));
+        Path tar = work.resolve("rootfs.tar");
+        Path keyFile = work.resolve("rootfs.key");
         String python = Sh.out(List.of("readlink", "-f", "/usr/bin/python3"));          // /usr/bin/python3.11
         String version = Path.of(python).getFileName().toString();                         // python3.11
         Path stdlib = Path.of("/usr/lib", version);
+        // The same inputs make the same tarball: reuse the last one (its hash names the image) when nothing changed.
+        String key = RECIPE + " " + python + " " + Files.getLastModifiedTime(Path.of(python)) + " "
+                + Files.getLastModifiedTime(stdlib) + " " + sha256(resource("server.py"));
+        if (Files.exists(tar) && Files.isDirectory(dir) && Files.exists(keyFile) && Files.readString(keyFile).equals(key)) {
+            return new PeerRootfs(dir, tar, Files.readString(work.resolve("rootfs.tag")).strip());
+        }
+        Files.deleteIfExists(keyFile);
+        Sh.ok(List.of("rm", "-rf", dir.toString()));
         for (String d : List.of("usr/bin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc", "srv", "tmp", "proc", "dev", "sys", "root")) {
             Files.createDirectories(dir.resolve(d));
         }
@@ -72,14 +81,26 @@ final class PeerRootfs {
         }
         Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         Files.writeString(dir.resolve("etc/group"), "root:x:0:\n");
-        try (InputStream in = PeerRootfs.class.getResourceAsStream("server.py")) {
-            Files.write(dir.resolve(SERVER.substring(1)), in.readAllBytes());
-        }
+        Files.write(dir.resolve(SERVER.substring(1)), resource("server.py"));
 
-        Path tar = work.resolve("rootfs.tar");
         Sh.ok(List.of("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-C", dir.toString(),
                 "-cf", tar.toString(), "."));
-        return new PeerRootfs(dir, tar, sha256(tar).substring(0, 12));
+        String tag;
+        try (InputStream in = Files.newInputStream(tar)) {
+            tag = sha256(in.readAllBytes()).substring(0, 12);
+        }
+        Files.writeString(work.resolve("rootfs.tag"), tag);
+        Files.writeString(keyFile, key);
+        return new PeerRootfs(dir, tar, tag);
+    }
+
+    /** Bump when the way the root filesystem is made changes. */
+    private static final String RECIPE = "rootfs-1";
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = PeerRootfs.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
     }
 
     private static String archLoader() {
@@ -90,12 +111,9 @@ final class PeerRootfs {
         return "/usr" + ld;
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
