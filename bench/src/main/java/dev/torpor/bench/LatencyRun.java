@@ -66,7 +66,9 @@ final class LatencyRun {
         sizes.add(new ImageSize(sys, size, round, img.rawBytes(), img.zstdBytes(), img.files(), img.zstdMs()));
 
         Answer restore = s.wakeFromCheckpoint(size);
-        sample(sys, size, Results.WAKE_RESTORE, round, restore.ms(), restore.correct(), note(restore));
+        String restoreNote = s.takeNote();
+        sample(sys, size, Results.WAKE_RESTORE, round, restore.ms(), restore.correct(),
+                restoreNote != null ? restoreNote : note(restore));
 
         Answer cold = s.coldStart(size, round);
         sample(sys, size, Results.WAKE_COLD, round, cold.ms(), cold.correct(), "state lost: a new instance" + (cold.correct() ? "" : ", " + note(cold)));

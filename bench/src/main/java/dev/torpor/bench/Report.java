@@ -123,6 +123,14 @@ public final class Report {
             md.append('\n');
         }
 
+        Map<String, Long> notes = new java.util.TreeMap<>();
+        for (var s : r.samples()) if (s.note() != null && !s.measure().equals(WAKE_COLD)) notes.merge(systemName(s.system()) + ", " + s.measure() + ": " + s.note(), 1L, Long::sum);
+        if (!notes.isEmpty()) {
+            md.append("Notes on samples:\n\n");
+            notes.forEach((k, n) -> md.append("- ").append(k).append(" (").append(n).append(" samples)\n"));
+            md.append('\n');
+        }
+
         md.append("## Ratios: Torpor ÷ peer (medians; below 1 means Torpor is faster)\n\n");
         List<String> peers = SYSTEMS.subList(1, SYSTEMS.size());
         List<String> heads = new ArrayList<>();

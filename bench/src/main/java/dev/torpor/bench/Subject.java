@@ -10,6 +10,14 @@ import java.util.Map;
  */
 abstract class Subject implements AutoCloseable {
     private final Map<String, Integer> counts = new HashMap<>();
+    /** Something the last step did that a reader of its sample should know (a retry), or null. */
+    protected String note;
+
+    String takeNote() {
+        String n = note;
+        note = null;
+        return n;
+    }
 
     abstract String name();
 
