@@ -18,6 +18,14 @@ public interface CheckpointStore {
     /** Throws away an image that was begun but will not be completed. */
     void discard(Path dir);
 
+    /**
+     * Throws away an image that was restored and is stale now. Once this returns the image is no longer complete
+     * (no {@link #latest}, swept after a restart); its files may go a little later.
+     */
+    default void retire(Path dir) {
+        discard(dir);
+    }
+
     /** The newest complete image of the instance. */
     Optional<Image> latest(String instanceId);
 

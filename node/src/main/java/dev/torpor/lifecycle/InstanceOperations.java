@@ -144,7 +144,7 @@ final class InstanceOperations {
             abort(live, "restore", e);
             throw e;
         }
-        images.delete(live.id()); // the process has moved on: this image is stale now
+        images.retire(image.dir()); // the process has moved on: this image is stale now
         live.instance.recordImageBytes(0);
         transition(live, LifecycleEvent.RESTORED);
         observer.restored(live.instance.snapshot(), Duration.between(t0, clock.instant()));
