@@ -2,6 +2,7 @@ package dev.torpor.checkpoint;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Checkpoint images of this node's instances, kept local and uncompressed for the fastest restore. */
 public interface CheckpointStore {
@@ -14,6 +15,30 @@ public interface CheckpointStore {
      * the instance's older images. Returns the manifest as written.
      */
     Manifest commit(Path dir, Manifest withoutFiles);
+
+    /**
+     * {@link #commit} off the caller's thread. Until it ends, {@link #latest} and {@link #delete} of the instance
+     * wait for it, so a restore, a transfer or a removal never sees a half-completed image.
+     */
+    default CompletableFuture<Manifest> commitLater(Path dir, Manifest withoutFiles) {
+        try {
+            return CompletableFuture.completedFuture(commit(dir, withoutFiles));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The bytes an image's files take on disk now (a stat of each, no reading). */
+    default long bytesOf(Path dir) {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    /** Waits for every {@link #commitLater} under way (before the node stops). */
+    default void awaitCommits() {}
 
     /** Throws away an image that was begun but will not be completed. */
     void discard(Path dir);

@@ -453,6 +453,7 @@ public final class InstanceManager implements AutoCloseable {
                 break;
             }
         }
+        images.awaitCommits(); // a restart must find every image complete
         close();
     }
 

@@ -119,12 +119,22 @@ final class InstanceOperations {
             abort(live, "checkpoint", e);
             throw e;
         }
-        Manifest m = images.commit(dir, manifest(live, fn, t0));
+        // The process is gone and its memory free: the instance is checkpointed now. Completing the image
+        // (checksums, fsync, manifest) goes on in the background; a restore waits for it in images.latest().
         live.channel.close();
         budget.release(live.id());
-        live.instance.recordImageBytes(m.totalBytes());
+        live.instance.recordImageBytes(images.bytesOf(dir));
         transition(live, LifecycleEvent.CHECKPOINTED);
-        observer.checkpointed(live.instance.snapshot(), Duration.between(t0, clock.instant()), m.totalBytes());
+        Duration took = Duration.between(t0, clock.instant());
+        images.commitLater(dir, manifest(live, fn, t0)).whenComplete((m, e) -> {
+            if (e == null) {
+                live.instance.recordImageBytes(m.totalBytes());
+                store.save(live.instance.snapshot());
+                observer.checkpointed(live.instance.snapshot(), took, m.totalBytes());
+            } else if (live.instance.snapshot().state() == InstanceState.CHECKPOINTED) {
+                fail(live, "checkpoint image could not be completed: " + e.getMessage());
+            }
+        });
         return true;
     }
 

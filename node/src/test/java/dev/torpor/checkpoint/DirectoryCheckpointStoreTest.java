@@ -49,4 +49,25 @@ class DirectoryCheckpointStoreTest {
         while (Files.exists(old)) Thread.sleep(5);
         assertThat(store.latest("i1")).map(CheckpointStore.Image::dir).contains(fresh);
     }
+
+    @Test
+    void aCommitInTheBackgroundIsWaitedForByLatestAndDelete() throws Exception {
+        DirectoryCheckpointStore store = new DirectoryCheckpointStore(root);
+        Path dir = store.begin("i2");
+        Files.write(dir.resolve("pages-1.img"), new byte[8 << 20]);
+        var pending = store.commitLater(dir, manifest("i2"));
+
+        var latest = store.latest("i2"); // waits for the commit instead of missing the image
+        assertThat(pending).isDone();
+        assertThat(latest).map(CheckpointStore.Image::dir).contains(dir);
+        assertThat(latest.get().manifest().totalBytes()).isEqualTo(8 << 20);
+        assertThat(store.bytesOf(dir)).isGreaterThanOrEqualTo(8 << 20);
+
+        Path next = store.begin("i2");
+        Files.write(next.resolve("pages-1.img"), new byte[1 << 20]);
+        store.commitLater(next, manifest("i2"));
+        store.delete("i2"); // waits too, so the commit cannot write into a deleted directory
+        assertThat(root.resolve("i2")).doesNotExist();
+        store.awaitCommits();
+    }
 }
