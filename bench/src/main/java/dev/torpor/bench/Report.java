@@ -101,6 +101,9 @@ public final class Report {
                 is the lifecycle's own timer (idle policy `pause`, read from `/metrics`), since pausing has no API call.
                 - Wake: from the event's arrival to the answer: the harness (or Torpor) runs `unpause`/`restore`/`run` and then \
                 sends the request. A cold start loses the function's state (its counter starts again at 1).
+                - Torpor frees the function's memory first and completes the image (checksums, fsync, manifest) in the \
+                background; the harness waits for the manifest before it measures the wake, so every system's wake starts \
+                from a finished image.
                 - Memory: `memory.usage_in_bytes` of the function's cgroup; 0 when the cgroup no longer exists.
                 - Checkpoint size: the image files on disk, and the same bytes through zstd (level 3).
                 - Every answer is checked: the counter must be one past the previous answer (1 after a cold start).

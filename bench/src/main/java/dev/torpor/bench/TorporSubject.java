@@ -81,13 +81,23 @@ final class TorporSubject extends Subject {
         return api.ok("POST", "/torpor/v1/instances/" + ids.get("c" + sizeMb) + "/checkpoint", null).ms();
     }
 
+    /**
+     * The image, once complete: Torpor frees the memory first and completes the image (checksums, fsync, manifest)
+     * in the background, so the harness waits for the manifest. The wake that follows then starts, like the
+     * peers', from a finished image rather than waiting for the end of the commit.
+     */
     @Override
-    Path imageDir(int sizeMb) throws IOException {
+    Path imageDir(int sizeMb) throws IOException, InterruptedException {
         Path dir = data.resolve("checkpoints").resolve(ids.get("c" + sizeMb));
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
-                    .orElseThrow(() -> new BenchException("no checkpoint image in " + dir));
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            try (Stream<Path> s = Files.list(dir)) {
+                var image = s.filter(p -> p.getFileName().toString().matches("\\d+"))
+                        .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())));
+                if (image.isPresent() && Files.exists(image.get().resolve("manifest.json"))) return image.get();
+            }
+            if (System.nanoTime() > deadline) throw new BenchException("no complete checkpoint image in " + dir + " within " + SETTLE);
+            Thread.sleep(2);
         }
     }
 
