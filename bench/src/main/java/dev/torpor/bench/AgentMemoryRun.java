@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  * and the agent's resident set read from /proc once everything is idle.
  */
 final class AgentMemoryRun {
-    /** What {@code ./torpor node} runs the JVM with unless TORPOR_JAVA_OPTS says otherwise. */
-    static final String LAUNCHER_JAVA_OPTS = "-XX:+UseSerialGC -Xss512k -Xmx256m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m";
+    /**
+     * The node's JVM options come from the launcher (./torpor bench exports them as TORPOR_JAVA_OPTS, the same
+     * variable ./torpor node reads); this is only the fallback when the jar is run by hand.
+     */
+    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
+            + "-Xss512k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1";
     private static final Pattern LISTENING = Pattern.compile("listening on http://([0-9.]+:[0-9]+)");
 
     final List<AgentMemory> samples = new ArrayList<>();
@@ -34,7 +38,7 @@ final class AgentMemoryRun {
         Sh.run(List.of("rm", "-rf", data.toString()));
         List<String> argv = new ArrayList<>();
         argv.add(ProcessHandle.current().info().command().orElse("java"));
-        String opts = System.getenv().getOrDefault("TORPOR_JAVA_OPTS", LAUNCHER_JAVA_OPTS);
+        String opts = System.getenv().getOrDefault("TORPOR_JAVA_OPTS", FALLBACK_JAVA_OPTS);
         argv.addAll(List.of(opts.strip().split("\\s+")));
         argv.add("--enable-native-access=ALL-UNNAMED");
         argv.addAll(List.of("-jar", nodeJar.toString(), "node", "--listen", "127.0.0.1:0", "--data", data.toString(),
@@ -81,7 +85,7 @@ final class AgentMemoryRun {
             }
             Thread.sleep(3000);
             long idle = rss(pid);
-            samples.add(new AgentMemory("torpor-agent", "idle, " + invoked + " invoked once then checkpointed by their idle policy",
+            samples.add(new AgentMemory("torpor-agent", "idle, " + invoked + " invoked once then checkpointed by their idle policy; JVM: " + opts.strip(),
                     functions, invoked, idle));
             Progress.say("agent: %d functions, %d instances checkpointed, idle RSS %s", functions, invoked, Report.mib(idle));
         } finally {
