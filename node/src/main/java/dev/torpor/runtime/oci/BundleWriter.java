@@ -23,10 +23,12 @@ final class BundleWriter {
 
     private BundleWriter() {}
 
-    static void write(Path bundleDir, ContainerSpec spec, Rootfs rootfs, Path netnsPath, String cgroupPath) throws IOException {
+    static void write(Path bundleDir, ContainerSpec spec, Rootfs rootfs, Path netnsPath, String cgroupPath, Path criuConfig)
+            throws IOException {
         Files.createDirectories(bundleDir);
-        JSON.writeValue(bundleDir.resolve("config.json").toFile(),
-                config(spec, rootfs.dir(), rootfs.hostDirsToBind(), netnsPath, cgroupPath));
+        Map<String, Object> config = config(spec, rootfs.dir(), rootfs.hostDirsToBind(), netnsPath, cgroupPath);
+        if (criuConfig != null) config.put("annotations", map(CriuConfig.ANNOTATION, criuConfig.toString()));
+        JSON.writeValue(bundleDir.resolve("config.json").toFile(), config);
     }
 
     static Map<String, Object> config(ContainerSpec spec, Path rootfs, List<Path> hostDirsToBind, Path netnsPath,

@@ -18,7 +18,8 @@ public final class OciRuntimes {
     public static ContainerRuntime runc(String runcBinary, Path dir) {
         try {
             Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"));
-            return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, CgroupMemory.host(),
+            Path criuConfig = CriuConfig.prepare(dir);
+            return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, criuConfig, CgroupMemory.host(),
                     scopeOf(dir));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot prepare the container root filesystem in " + dir, e);

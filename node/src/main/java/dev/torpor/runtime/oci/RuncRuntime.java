@@ -38,13 +38,16 @@ final class RuncRuntime implements ContainerRuntime {
     private final String runcBinary;
     private final Path workRoot;
     private final Rootfs rootfs;
+    private final Path criuConfig;
     private final CgroupMemory cgroups;
     private final String scope;
     private final NetworkNamespace netns;
     private final Path stateRoot;
 
     /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
-    RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, CgroupMemory cgroups, String scope) {
+    RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, Path criuConfig, CgroupMemory cgroups,
+                String scope) {
+        this.criuConfig = criuConfig;
         this.runcBinary = runcBinary;
         this.scope = scope;
         this.netns = new NetworkNamespace(scope);
@@ -155,7 +158,7 @@ final class RuncRuntime implements ContainerRuntime {
     private Path prepareBundle(ContainerSpec spec) {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
-            BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()));
+            BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()), criuConfig);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
         }
