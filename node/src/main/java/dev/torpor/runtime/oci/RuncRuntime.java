@@ -84,8 +84,16 @@ final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Freeze first: CRIU freezes the container's cgroup itself, but when its first look finds the freezer still
+        // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
+        // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
+        // restore comes back thawed.
+        ProcessRunner.run(runc.pause(id), QUICK);
         ProcessRunner.Result r = ProcessRunner.runAllowingFailure(
                 runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)), DUMP_OR_RESTORE);
+        if (r.exitStatus() != 0 || leaveRunning) {
+            ProcessRunner.runAllowingFailure(runc.resume(id), QUICK); // running as before (CRIU re-freezes what it found frozen)
+        }
         if (r.exitStatus() != 0) {
             throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, criuWork.resolve("dump.log"));
         }
