@@ -67,11 +67,11 @@ final class AgentMemoryRun {
             TorporApi api = new TorporApi(url);
             long pid = p.pid();
             Thread.sleep(2000);
-            samples.add(new AgentMemory("torpor-agent", "started, nothing deployed", 0, 0, rss(pid)));
+            samples.add(new AgentMemory("torpor-agent", "started, nothing deployed", 0, 0, rss(pid), rssFile(pid)));
 
             for (int i = 0; i < functions; i++) api.create("f" + i, 128, 5, "checkpoint", 500);
             Thread.sleep(2000);
-            samples.add(new AgentMemory("torpor-agent", "idle, functions deployed, never invoked", functions, 0, rss(pid)));
+            samples.add(new AgentMemory("torpor-agent", "idle, functions deployed, never invoked", functions, 0, rss(pid), rssFile(pid)));
             Progress.say("agent: %d functions deployed, RSS %s", functions, Report.mib(rss(pid)));
 
             for (int i = 0; i < invoked; i++) {
@@ -85,8 +85,8 @@ final class AgentMemoryRun {
             }
             Thread.sleep(3000);
             long idle = rss(pid);
-            samples.add(new AgentMemory("torpor-agent", "idle, " + invoked + " invoked once then checkpointed by their idle policy; JVM: " + opts.strip(),
-                    functions, invoked, idle));
+            samples.add(new AgentMemory("torpor-agent", "idle, " + invoked + " invoked once then checkpointed by their idle policy",
+                    functions, invoked, idle, rssFile(pid)));
             Progress.say("agent: %d functions, %d instances checkpointed, idle RSS %s", functions, invoked, Report.mib(idle));
         } finally {
             p.destroy(); // SIGTERM: the node closes itself
@@ -103,9 +103,18 @@ final class AgentMemoryRun {
 
     /** VmRSS of a process, in bytes; 0 when it is gone. */
     static long rss(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    /** The file-backed part of the RSS (the JVM's own library, the CDS archive, jars): shared, reclaimable. */
+    static long rssFile(long pid) {
+        return status(pid, "RssFile:");
+    }
+
+    private static long status(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         } catch (IOException e) {
             return 0;

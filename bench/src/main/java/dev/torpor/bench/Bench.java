@@ -137,6 +137,7 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             versions = MachineInfo.versions(repo);
+            versions.put("node agent JVM options (agent-memory run)", System.getenv().getOrDefault("TORPOR_JAVA_OPTS", AgentMemoryRun.FALLBACK_JAVA_OPTS));
 
             if (!skip.contains("latency")) {
                 List<Subject> subjects = new ArrayList<>();
@@ -159,12 +160,12 @@ public final class Bench implements Callable<Integer> {
                     latency.run(subjects, sizes, nRounds);
                     failures.putAll(latency.failures);
                     if (!failures.containsKey(Results.DOCKER)) {
-                        agent.add(new AgentMemory("dockerd", "idle, " + sizes.size() + " benchmark containers", 0, sizes.size(), AgentMemoryRun.rssOfCommand("dockerd")));
+                        agent.add(new AgentMemory("dockerd", "idle, " + sizes.size() + " benchmark containers", 0, sizes.size(), AgentMemoryRun.rssOfCommand("dockerd"), -1));
                         agent.add(new AgentMemory("containerd (+ shims)", "idle, " + sizes.size() + " benchmark containers", 0, sizes.size(),
-                                AgentMemoryRun.rssOfCommand("containerd") + AgentMemoryRun.rssOfCommand("containerd-shim")));
+                                AgentMemoryRun.rssOfCommand("containerd") + AgentMemoryRun.rssOfCommand("containerd-shim"), -1));
                     }
                     if (!failures.containsKey(Results.PODMAN)) {
-                        agent.add(new AgentMemory("podman conmon (all)", "idle, " + sizes.size() + " benchmark containers", 0, sizes.size(), AgentMemoryRun.rssOfCommand("conmon")));
+                        agent.add(new AgentMemory("podman conmon (all)", "idle, " + sizes.size() + " benchmark containers", 0, sizes.size(), AgentMemoryRun.rssOfCommand("conmon"), -1));
                     }
                 } finally {
                     for (Subject s : subjects) {
@@ -184,7 +185,7 @@ public final class Bench implements Callable<Integer> {
                 a.run(nodeJar, work, agentFunctions, agentInvoked);
             } catch (Exception e) {
                 Progress.say("agent memory run failed: %s", e);
-                agent.add(new AgentMemory("torpor-agent", "failed: " + e.getMessage(), 0, 0, 0));
+                agent.add(new AgentMemory("torpor-agent", "failed: " + e.getMessage(), 0, 0, 0, 0));
             }
             agent.addAll(0, a.samples);
         }

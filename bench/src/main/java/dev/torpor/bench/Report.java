@@ -181,8 +181,11 @@ public final class Report {
         md.append('\n');
 
         md.append("## Platform processes' own memory (RSS)\n\n");
-        md.append(header("process", List.of("phase", "functions", "instances", "RSS")));
-        for (var a : r.agent()) md.append(row(a.process(), List.of(a.phase(), "" + a.functions(), "" + a.instances(), mib(a.rssBytes()))));
+        md.append(header("process", List.of("phase", "functions", "instances", "RSS", "of which file-backed")));
+        for (var a : r.agent()) {
+            md.append(row(a.process(), List.of(a.phase(), "" + a.functions(), "" + a.instances(), mib(a.rssBytes()),
+                    a.rssFileBytes() < 0 ? "–" : mib(a.rssFileBytes()))));
+        }
         md.append('\n');
 
         md.append("## Density\n\n");
@@ -225,8 +228,8 @@ public final class Report {
     private static void agentLine(Results r, StringBuilder md) {
         r.agent().stream().filter(a -> a.process().equals("torpor-agent"))
                 .max(java.util.Comparator.comparingInt(Results.AgentMemory::functions).thenComparingLong(Results.AgentMemory::rssBytes))
-                .ifPresent(a -> md.append(String.format(Locale.ROOT, "Torpor's node agent: %s resident, idle with %d functions deployed (%d instances, %s).%n",
-                        mib(a.rssBytes()), a.functions(), a.instances(), a.phase())));
+                .ifPresent(a -> md.append(String.format(Locale.ROOT, "Torpor's node agent: %s resident (%s of it file-backed), idle with %d functions deployed (%d instances, %s).%n",
+                        mib(a.rssBytes()), mib(a.rssFileBytes()), a.functions(), a.instances(), a.phase())));
     }
 
     private static void densityLine(Results r, StringBuilder md) {

@@ -58,7 +58,7 @@ public record Results(
     public record ImageSize(String system, int sizeMb, int round, long rawBytes, long zstdBytes, int files, double zstdMs) {}
 
     /** Resident memory of a platform's own processes (Torpor's agent JVM; dockerd and containerd for reference). */
-    public record AgentMemory(String process, String phase, int functions, int instances, long rssBytes) {}
+    public record AgentMemory(String process, String phase, int functions, int instances, long rssBytes, long rssFileBytes) {}
 
     /** One step of the density run: {@code deployed} functions in round-robin under one policy and a fixed budget. */
     public record DensityPoint(String policy, int deployed, int alive, int events, int correct, int failed,

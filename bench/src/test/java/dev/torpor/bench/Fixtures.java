@@ -35,8 +35,8 @@ final class Fixtures {
                 new MemorySample("runc", 25, "running", 1, 34L << 20, 30L << 20, true));
         List<ImageSize> sizes = List.of(new ImageSize("torpor", 25, 1, 34L << 20, 2L << 20, 12, 40.0),
                 new ImageSize("torpor", 25, 2, 34L << 20, -1, 12, Double.NaN));
-        List<AgentMemory> agent = List.of(new AgentMemory("torpor-agent", "idle", 50, 50, 60L << 20),
-                new AgentMemory("dockerd", "idle", 0, 1, 80L << 20));
+        List<AgentMemory> agent = List.of(new AgentMemory("torpor-agent", "idle", 50, 50, 60L << 20, 20L << 20),
+                new AgentMemory("dockerd", "idle", 0, 1, 80L << 20, -1));
         List<DensityPoint> density = List.of(
                 new DensityPoint("none", 2, 2, 4, 4, 0, List.of(10.0, 12.0, 11.0, 9.0), null),
                 new DensityPoint("none", 4, 2, 8, 4, 4, List.of(10.0, 12.0, 11.0, 9.0), "d2: 429 TooManyRequests"),
