@@ -50,7 +50,7 @@ final class RuncRuntime implements ContainerRuntime {
         this.criuConfig = criuConfig;
         this.runcBinary = runcBinary;
         this.scope = scope;
-        this.netns = new NetworkNamespace(scope);
+        this.netns = new NetworkNamespace(scope, stateRoot.resolveSibling("netns"));
         this.runc = new RuncArgs(runcBinary, stateRoot);
         this.stateRoot = stateRoot;
         this.workRoot = workRoot;
@@ -98,8 +98,8 @@ final class RuncRuntime implements ContainerRuntime {
             throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, criuWork.resolve("dump.log"));
         }
         if (!leaveRunning) {
-            // runc has destroyed the container; the namespace is ours to drop.
-            netns.remove(id);
+            // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path.
+            netns.removeLater(id);
         }
     }
 
