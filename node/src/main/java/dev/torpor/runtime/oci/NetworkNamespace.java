@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 final class NetworkNamespace {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Path NETNS_DIR = Path.of("/var/run/netns");
+    private static final Duration SPARE_DELAY = Duration.ofSeconds(1);
 
     private final String scope;
     private final Path names;
@@ -57,7 +58,7 @@ final class NetworkNamespace {
             drop(name);
             throw new UncheckedIOException(e);
         }
-        prepareSpare();
+        prepareSpare(SPARE_DELAY); // not beside the runc restore or run that follows: both want the CPU
         return NETNS_DIR.resolve(name);
     }
 
@@ -71,6 +72,7 @@ final class NetworkNamespace {
     void removeLater(String containerId) {
         String name = forget(containerId);
         if (name != null) Thread.ofVirtual().name("netns-drop").start(() -> drop(name));
+        prepareSpare(Duration.ZERO);
     }
 
     private String forget(String containerId) {
@@ -84,13 +86,14 @@ final class NetworkNamespace {
         }
     }
 
-    private void prepareSpare() {
+    private void prepareSpare(Duration after) {
         if (spare.get() != null || !preparing.compareAndSet(false, true)) return;
         Thread.ofVirtual().name("netns-spare").start(() -> {
             try {
+                Thread.sleep(after);
                 String made = make();
                 if (!spare.compareAndSet(null, made)) drop(made);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InterruptedException e) {
                 // no spare this time: the next container makes its own
             } finally {
                 preparing.set(false);
