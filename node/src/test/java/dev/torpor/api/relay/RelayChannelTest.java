@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.testing.Await;
+import dev.torpor.testing.EventLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,34 +161,32 @@ class RelayChannelTest {
 
     /** Records what the channel hands up, in order. */
     private static final class Recorder implements RelayChannel.Listener {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final EventLog log = new EventLog();
         final BlockingQueue<Frame> requests = new LinkedBlockingQueue<>();
 
         String next() throws InterruptedException {
-            String e = events.poll(10, TimeUnit.SECONDS);
-            assertThat(e).as("an event from the channel").isNotNull();
-            return e;
+            return log.next();
         }
 
         @Override
         public void onRequest(Frame request, RelayChannel channel) {
             requests.add(request);
-            events.add("request");
+            log.add("request");
         }
 
         @Override
         public void onAttached() {
-            events.add("attached");
+            log.add("attached");
         }
 
         @Override
         public void onDetached() {
-            events.add("detached");
+            log.add("detached");
         }
 
         @Override
         public void onExit(int status) {
-            events.add("exit " + status);
+            log.add("exit " + status);
         }
     }
 }

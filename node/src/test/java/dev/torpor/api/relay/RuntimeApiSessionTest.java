@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.testing.Await;
+import dev.torpor.testing.EventLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +60,7 @@ class RuntimeApiSessionTest {
     /** The function asks for its next event as relay request {@code id}, and the session holds it. */
     private void heldNext(int id) throws Exception {
         relay.request(id, "GET", FakeRelay.NEXT, new byte[0]);
-        assertThat(events.next()).isEqualTo("waiting");
+        assertThat(events.log.next()).isEqualTo("waiting");
         assertThat(session.waitingForEvent()).isTrue();
     }
 
@@ -70,6 +69,18 @@ class RuntimeApiSessionTest {
         heldNext(id);
         session.deliver(inv, channel);
         return relay.read();
+    }
+
+    /** Delivers {@code inv} before the function asks, then lets it ask as request {@code id}: the event it gets. */
+    private Frame deliveredBeforeNext(Invocation inv, int id) throws IOException {
+        session.deliver(inv, channel);
+        relay.request(id, "GET", FakeRelay.NEXT, new byte[0]);
+        return relay.read();
+    }
+
+    private static void assertEventOf(Invocation inv, Frame frame, int nextId) {
+        assertThat(frame.startLine()).isEqualTo("RESPONSE " + nextId + " 200 OK");
+        assertThat(frame.body()).isEqualTo(inv.payload());
     }
 
     private Frame post(int id, String path, Map<String, String> headers, byte[] body) throws IOException {
@@ -91,12 +102,11 @@ class RuntimeApiSessionTest {
 
         Frame event = inFlight(inv, 1);
 
-        assertThat(event.startLine()).isEqualTo("RESPONSE 1 200 OK");
+        assertEventOf(inv, event, 1);
         assertThat(event.header("Lambda-Runtime-Aws-Request-Id")).isEqualTo(inv.requestId());
         assertThat(event.header("Lambda-Runtime-Deadline-Ms")).isEqualTo("1900000000000");
         assertThat(event.header("Lambda-Runtime-Invoked-Function-Arn")).isEqualTo(ARN);
         assertThat(event.header("Lambda-Runtime-Trace-Id")).startsWith("Root=1-");
-        assertThat(event.body()).isEqualTo(inv.payload());
         assertThat(session.waitingForEvent()).isFalse();
     }
 
@@ -104,13 +114,10 @@ class RuntimeApiSessionTest {
     void anEventDeliveredBeforeNextWaitsForIt() throws Exception {
         Invocation inv = invocation("early");
 
-        session.deliver(inv, channel);
-        relay.request(4, "GET", FakeRelay.NEXT, new byte[0]);
+        Frame event = deliveredBeforeNext(inv, 4);
 
-        Frame event = relay.read();
-        assertThat(event.startLine()).isEqualTo("RESPONSE 4 200 OK");
-        assertThat(event.body()).isEqualTo(inv.payload());
-        assertThat(events.events).as("a queued event is sent at once, nobody is told the function waits").isEmpty();
+        assertEventOf(inv, event, 4);
+        assertThat(events.log.isEmpty()).as("a queued event is sent at once, nobody is told the function waits").isTrue();
     }
 
     @Test
@@ -161,7 +168,7 @@ class RuntimeApiSessionTest {
                 "no module named handler".getBytes(StandardCharsets.UTF_8));
 
         assertThat(ack.startLine()).isEqualTo("RESPONSE 1 202 Accepted");
-        assertThat(events.next()).isEqualTo("initFailed Runtime.ImportModuleError: no module named handler");
+        assertThat(events.log.next()).isEqualTo("initFailed Runtime.ImportModuleError: no module named handler");
     }
 
     @Test
@@ -186,23 +193,15 @@ class RuntimeApiSessionTest {
         reconnectWhileNextIsHeld();
 
         Invocation inv = invocation("after reconnect");
-        Frame event = inFlight(inv, 1);
-
-        assertThat(event.startLine()).isEqualTo("RESPONSE 1 200 OK");
-        assertThat(event.body()).isEqualTo(inv.payload());
+        assertEventOf(inv, inFlight(inv, 1), 1);
     }
 
     @Test
     void anEventDeliveredWhileDetachedGoesToTheReSentNext() throws Exception {
         reconnectWhileNextIsHeld();
         Invocation inv = invocation("while detached");
-        session.deliver(inv, channel);
 
-        relay.request(1, "GET", FakeRelay.NEXT, new byte[0]);
-
-        Frame event = relay.read();
-        assertThat(event.startLine()).isEqualTo("RESPONSE 1 200 OK");
-        assertThat(event.body()).isEqualTo(inv.payload());
+        assertEventOf(inv, deliveredBeforeNext(inv, 1), 1);
     }
 
     @Test
@@ -225,7 +224,7 @@ class RuntimeApiSessionTest {
 
         relay.send(Frame.of("EXIT 137"));
 
-        assertThat(events.next()).isEqualTo("exited 137");
+        assertThat(events.log.next()).isEqualTo("exited 137");
         InvocationResult result = resultOf(inv);
         assertThat(result.functionError()).isEqualTo("Unhandled");
         assertThat(json(result.payload()).path("errorType").asText()).isEqualTo("Runtime.ExitError");
@@ -233,27 +232,21 @@ class RuntimeApiSessionTest {
 
     /** Records what the session tells the lifecycle, in order. */
     private static final class Recorder implements RuntimeApiSession.Events {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        String next() throws InterruptedException {
-            String e = events.poll(10, TimeUnit.SECONDS);
-            assertThat(e).as("an event from the session").isNotNull();
-            return e;
-        }
+        final EventLog log = new EventLog();
 
         @Override
         public void waitingForEvent() {
-            events.add("waiting");
+            log.add("waiting");
         }
 
         @Override
         public void exited(int status) {
-            events.add("exited " + status);
+            log.add("exited " + status);
         }
 
         @Override
         public void initFailed(String errorType, String message) {
-            events.add("initFailed " + errorType + ": " + message);
+            log.add("initFailed " + errorType + ": " + message);
         }
     }
 }
