@@ -21,6 +21,9 @@ import java.util.Map;
 final class FakeFunction {
     /** A payload the function never answers, as one stuck past its timeout. */
     static final String HANG = "hang";
+    /** A payload that makes the function exit with {@link #EXIT_STATUS}; the relay reports it and ends too. */
+    static final String EXIT = "exit";
+    static final int EXIT_STATUS = 3;
     static final String SOCKET = "agent.sock";
     private static final String IMAGE_FILE = "fake-process.json";
     private static final String INVOCATION = "/2018-06-01/runtime/invocation/";
@@ -156,24 +159,33 @@ final class FakeFunction {
                     relay.send(Frame.of("DETACHED"));
                     return;
                 }
-                if (f.verb().equals("RESPONSE")) answered(f);
+                if (f.verb().equals("RESPONSE") && !answered(f)) {
+                    relay.send(Frame.of("EXIT " + EXIT_STATUS));
+                    killed = true;
+                    return;
+                }
             }
         }
     }
 
-    /** The agent answered one of the function's requests: an event for its next, or the ack of its answer. */
-    private void answered(Frame response) {
+    /**
+     * The agent answered one of the function's requests: an event for its next, or the ack of its answer. False when
+     * the function exited.
+     */
+    private boolean answered(Frame response) {
         Frame request = unanswered.remove(Integer.parseInt(response.words(3).get(1)));
-        if (request == null) return;
+        if (request == null) return true;
         if (!request.startLine().endsWith(" GET " + FakeRelay.NEXT)) {
             ask("GET", FakeRelay.NEXT, new byte[0]);
-            return;
+            return true;
         }
         String payload = new String(response.body(), StandardCharsets.UTF_8);
-        if (payload.equals(HANG)) return;
+        if (payload.equals(EXIT)) return false;
+        if (payload.equals(HANG)) return true;
         counter++;
         ask("POST", INVOCATION + response.header("Lambda-Runtime-Aws-Request-Id") + "/response",
                 (payload + "#" + counter).getBytes(StandardCharsets.UTF_8));
+        return true;
     }
 
     /** A request of the function: remembered until answered, sent now if the relay is connected. */

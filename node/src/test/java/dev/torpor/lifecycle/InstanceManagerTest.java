@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,7 @@ class InstanceManagerTest {
 
     private final FakeContainerRuntime runtime = new FakeContainerRuntime();
     private final Map<String, FunctionDefinition> functions = new ConcurrentHashMap<>();
+    private final InstanceStore store = new InMemoryInstanceStore();
     private DirectoryCheckpointStore images;
     private MemoryBudget budget;
     private InstanceManager manager;
@@ -65,10 +68,16 @@ class InstanceManagerTest {
         if (manager != null) manager.close();
         images = new DirectoryCheckpointStore(tmp.resolve("images"));
         budget = new MemoryBudget(budgetBytes);
-        manager = new InstanceManager(runtime, images, budget, new InMemoryInstanceStore(), new LifecycleObserver() {},
+        manager = new InstanceManager(runtime, images, budget, store, new LifecycleObserver() {},
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new InstanceManager.Settings(tmp.resolve("instances"), "eu-west-1", Duration.ofSeconds(5), admissionTimeout),
                 name -> Optional.ofNullable(functions.get(name)), fn -> tmp.resolve("code").resolve(fn.name()));
+    }
+
+    /** A new agent over what the old one left: the same runtime, images and store. */
+    private void restartManager() throws InterruptedException {
+        startManager(budget.limitBytes(), Duration.ofSeconds(5));
+        manager.recover();
     }
 
     private FunctionDefinition deploy(String name, Mode mode, long idleMs) {
@@ -240,6 +249,31 @@ class InstanceManagerTest {
     }
 
     @Test
+    void concurrentInvocationsShareATightBudgetWithoutLosingState() throws Exception {
+        startManager(2 * MEMORY, Duration.ofSeconds(20));
+        List<FunctionDefinition> fns = new ArrayList<>();
+        for (int i = 0; i < 4; i++) fns.add(deploy("f" + i, i % 2 == 0 ? Mode.CHECKPOINT : Mode.PAUSE, IDLE_MS / 5));
+
+        try (var pool = Executors.newFixedThreadPool(fns.size())) {
+            List<Future<List<String>>> answers = new ArrayList<>();
+            for (FunctionDefinition fn : fns) {
+                answers.add(pool.submit(() -> {
+                    List<String> got = new ArrayList<>();
+                    for (int n = 0; n < 15; n++) got.add(invoke(fn, fn.name()));
+                    return got;
+                }));
+            }
+            for (int i = 0; i < fns.size(); i++) {
+                String name = fns.get(i).name();
+                assertThat(answers.get(i).get()).isEqualTo(IntStream.rangeClosed(1, 15)
+                        .mapToObj(n -> name + "#" + n).toList());
+            }
+        }
+        assertThat(runtime.containersAtLaunch()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
+        assertThat(runtime.count(START)).isEqualTo(4);
+    }
+
+    @Test
     void aPausedInstanceIsEvictedThroughAResume() throws Exception {
         startManager(MEMORY, Duration.ofSeconds(5));
         FunctionDefinition paused = deploy("paused", Mode.PAUSE, IDLE_MS);
@@ -306,6 +340,55 @@ class InstanceManagerTest {
 
         assertThat(invoke(fn, "again")).as("a fresh instance").isEqualTo("again#1");
         assertThat(runtime.count(START)).isEqualTo(2);
+    }
+
+    @Test
+    void aFunctionThatExitsMidInvocationFailsItAndTheNextStartsAfresh() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        invoke(fn, "a");
+
+        InvocationResult r = invokeRaw(fn, FakeFunction.EXIT, Duration.ofSeconds(10));
+
+        assertThat(r.functionError()).isEqualTo("Unhandled");
+        assertThat(new ObjectMapper().readTree(r.payload()).path("errorType").asText()).isEqualTo("Runtime.ExitError");
+        Instance.Snapshot s = awaitState(fn, InstanceState.FAILED);
+        assertThat(s.lastError()).contains("exited with status " + FakeFunction.EXIT_STATUS);
+        Await.until("the container is removed", () -> runtime.containerCount() == 0);
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(invoke(fn, "b")).isEqualTo("b#1");
+    }
+
+    @Test
+    void aRestartedAgentTakesRunningInstancesBackThroughACheckpoint() throws Exception {
+        FunctionDefinition running = deploy("running", Mode.CHECKPOINT, NEVER_MS);
+        FunctionDefinition asleep = deploy("asleep", Mode.CHECKPOINT, IDLE_MS);
+        invoke(running, "a");
+        invoke(running, "b");
+        String runningId = awaitState(running, InstanceState.IDLE).id();
+        String asleepId = checkpointedAfterOneInvocation(asleep).id();
+
+        restartManager();
+
+        assertThat(instanceOf(running).state()).isEqualTo(InstanceState.CHECKPOINTED);
+        assertThat(instanceOf(asleep).state()).isEqualTo(InstanceState.CHECKPOINTED);
+        assertThat(runtime.verbs(runningId)).containsExactly("start", "checkpoint");
+        assertThat(runtime.containerCount()).isZero();
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(invoke(running, "c")).isEqualTo("c#3");
+        assertThat(invoke(asleep, "d")).isEqualTo("d#2");
+        assertThat(runtime.verbs(asleepId)).startsWith("start", "checkpoint", "restore");
+    }
+
+    @Test
+    void retiringAFunctionEndsItsInstancesAndImages() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        String id = checkpointedAfterOneInvocation(fn).id();
+
+        manager.retire(fn.name());
+
+        assertThat(instancesOf(fn)).isEmpty();
+        assertThat(images.latest(id)).isEmpty();
+        assertThat(runtime.verbs(id)).endsWith("remove");
     }
 
     @Test
