@@ -100,8 +100,9 @@ final class InstanceOperations {
     }
 
     /**
-     * Dumps an idle instance to disk and frees its memory. On failure the instance keeps running, idle, and the
-     * reason is recorded and thrown; the caller decides the fallback.
+     * Dumps an idle instance to disk and frees its memory. When the dump fails the instance keeps running, idle, and
+     * the reason is recorded and thrown; the caller decides the fallback. When the dump succeeded but its image cannot
+     * be completed, the process is gone with no usable image: the instance fails, and the reason is thrown too.
      */
     boolean checkpoint(LiveInstance live, long transitions, FunctionDefinition fn) {
         if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.CHECKPOINT, clock.instant())) return false;
@@ -119,7 +120,16 @@ final class InstanceOperations {
             abort(live, "checkpoint", e);
             throw e;
         }
-        Manifest m = images.commit(dir, manifest(live, fn, t0));
+        Manifest m;
+        try {
+            m = images.commit(dir, manifest(live, fn, t0));
+        } catch (TorporException e) {
+            // The dump has already ended the process: nothing is left to go back to, so the instance is lost.
+            images.discard(dir);
+            fail(live, "checkpoint image could not be completed: " + e.detail()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            throw e;
+        }
         live.channel.close();
         budget.release(live.id());
         live.instance.recordImageBytes(m.totalBytes());
