@@ -49,7 +49,7 @@ class InstanceManagerTest {
     private final FakeContainerRuntime runtime = new FakeContainerRuntime();
     private final Map<String, FunctionDefinition> functions = new ConcurrentHashMap<>();
     private final InstanceStore store = new InMemoryInstanceStore();
-    private DirectoryCheckpointStore images;
+    private FaultyCheckpointStore images;
     private MemoryBudget budget;
     private InstanceManager manager;
 
@@ -66,7 +66,7 @@ class InstanceManagerTest {
 
     private void startManager(long budgetBytes, Duration admissionTimeout) {
         if (manager != null) manager.close();
-        images = new DirectoryCheckpointStore(tmp.resolve("images"));
+        images = new FaultyCheckpointStore(new DirectoryCheckpointStore(tmp.resolve("images")));
         budget = new MemoryBudget(budgetBytes);
         manager = new InstanceManager(runtime, images, budget, store, new LifecycleObserver() {},
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
@@ -206,6 +206,21 @@ class InstanceManagerTest {
 
         assertThat(invoke(fn, "b")).as("the same process serves on").isEqualTo("b#2");
         assertThat(runtime.verbs(s.id())).startsWith("start", "checkpoint (failed)", "pause", "resume");
+    }
+
+    @Test
+    void aCheckpointWhoseImageCannotBeCompletedFailsTheInstanceInsteadOfLeavingItStuck() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        images.failNextCommit("No space left on device");
+
+        invoke(fn, "a");
+
+        Instance.Snapshot s = awaitState(fn, InstanceState.FAILED);
+        assertThat(s.lastError()).contains("cannot complete the checkpoint image").contains("No space left on device");
+        assertThat(runtime.containerCount()).as("the dump ended the process").isZero();
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(images.latest(s.id())).isEmpty();
+        assertThat(invoke(fn, "b")).as("a fresh instance").isEqualTo("b#1");
     }
 
     @Test
