@@ -210,8 +210,9 @@ public final class InstanceManager implements AutoCloseable {
             }
             Optional<List<String>> victims = EvictionPolicy.choose(candidates(inst), budget.shortfall(inst.instance.memoryBytes()));
             if (victims.isPresent() && !victims.get().isEmpty()) {
-                victims.get().forEach(id -> evict(live.get(id)));
-                continue;
+                boolean freed = false;
+                for (String id : victims.get()) freed |= evict(live.get(id));
+                if (freed) continue; // room was made: try again at once; otherwise wait like when there are no victims
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "the memory budget (" + budget.limitBytes()
@@ -238,17 +239,21 @@ public final class InstanceManager implements AutoCloseable {
         return out;
     }
 
-    private void evict(LiveInstance victim) {
-        if (victim == null || !victim.instance.claim()) return;
-        try {
-            if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
-            victim.instance.release();
-            functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
-        } catch (TorporException e) {
-            // recorded on the instance; it stays resident and the caller looks for room elsewhere
-        } finally {
-            victim.instance.release();
+    /** Checkpoints a victim to free its memory; true when it holds none afterwards. */
+    private boolean evict(LiveInstance victim) {
+        if (victim == null) return false;
+        if (victim.instance.claim()) {
+            try {
+                if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
+                victim.instance.release();
+                functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
+            } catch (TorporException e) {
+                // recorded on the instance; it stays resident and the caller looks for room elsewhere
+            } finally {
+                victim.instance.release();
+            }
         }
+        return !budget.holds(victim.id());
     }
 
     // ---- idle policy -------------------------------------------------------------------------------------------
