@@ -6,6 +6,7 @@ import static dev.torpor.lifecycle.FakeContainerRuntime.Verb.START;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
@@ -321,6 +322,18 @@ class InstanceManagerTest {
         assertThat(s.lastError()).contains("Dumping FAILED");
         assertThat(budget.usedBytes()).isEqualTo(MEMORY);
         assertThat(invoke(resident, "b")).isEqualTo("b#2");
+    }
+
+    @Test
+    void aVictimThatCannotBeCheckpointedDoesNotKeepTheCallerSpinning() throws Exception {
+        startManager(MEMORY, Duration.ofMillis(300));
+        FunctionDefinition gone = deploy("gone", Mode.CHECKPOINT, NEVER_MS);
+        FunctionDefinition other = deploy("other", Mode.CHECKPOINT, NEVER_MS);
+        invoke(gone, "a");
+        functions.remove(gone.name()); // as after a delete that raced an invocation: no definition to checkpoint it with
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> invoke(other, "x"))
+                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_MANY_REQUESTS)));
     }
 
     @Test
