@@ -116,6 +116,15 @@ class InstanceManagerTest {
         return instanceOf(fn);
     }
 
+    /** A budget with room for one instance, taken by the function deployed here after one invocation. */
+    private FunctionDefinition onlySlotTakenBy(String name, Mode mode, long idleMs, Duration admissionTimeout)
+            throws InterruptedException {
+        startManager(MEMORY, admissionTimeout);
+        FunctionDefinition fn = deploy(name, mode, idleMs);
+        assertThat(invoke(fn, "a")).isEqualTo("a#1");
+        return fn;
+    }
+
     /** One invocation, then the idle policy checkpoints the instance. */
     private Instance.Snapshot checkpointedAfterOneInvocation(FunctionDefinition fn) throws InterruptedException {
         assertThat(invoke(fn, "a")).isEqualTo("a#1");
@@ -291,10 +300,8 @@ class InstanceManagerTest {
 
     @Test
     void aPausedInstanceIsEvictedThroughAResume() throws Exception {
-        startManager(MEMORY, Duration.ofSeconds(5));
-        FunctionDefinition paused = deploy("paused", Mode.PAUSE, IDLE_MS);
+        FunctionDefinition paused = onlySlotTakenBy("paused", Mode.PAUSE, IDLE_MS, Duration.ofSeconds(5));
         FunctionDefinition other = deploy("other", Mode.CHECKPOINT, NEVER_MS);
-        invoke(paused, "a");
         String id = awaitState(paused, InstanceState.PAUSED).id();
 
         assertThat(invoke(other, "x")).isEqualTo("x#1");
@@ -306,10 +313,8 @@ class InstanceManagerTest {
 
     @Test
     void whenNoInstanceCanBeCheckpointedTheInvocationIsRefusedAndNothingIsEvicted() throws Exception {
-        startManager(MEMORY, Duration.ofMillis(300));
-        FunctionDefinition resident = deploy("resident", Mode.CHECKPOINT, NEVER_MS);
+        FunctionDefinition resident = onlySlotTakenBy("resident", Mode.CHECKPOINT, NEVER_MS, Duration.ofMillis(300));
         FunctionDefinition other = deploy("other", Mode.CHECKPOINT, NEVER_MS);
-        invoke(resident, "a");
         runtime.failNext(CHECKPOINT, "Error (criu/cr-dump.c:2093): Dumping FAILED.");
 
         assertThatThrownBy(() -> invoke(other, "x")).isInstanceOfSatisfying(TorporException.class,
@@ -326,10 +331,8 @@ class InstanceManagerTest {
 
     @Test
     void aVictimThatCannotBeCheckpointedDoesNotKeepTheCallerSpinning() throws Exception {
-        startManager(MEMORY, Duration.ofMillis(300));
-        FunctionDefinition gone = deploy("gone", Mode.CHECKPOINT, NEVER_MS);
+        FunctionDefinition gone = onlySlotTakenBy("gone", Mode.CHECKPOINT, NEVER_MS, Duration.ofMillis(300));
         FunctionDefinition other = deploy("other", Mode.CHECKPOINT, NEVER_MS);
-        invoke(gone, "a");
         functions.remove(gone.name()); // as after a delete that raced an invocation: no definition to checkpoint it with
 
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> invoke(other, "x"))
