@@ -12,7 +12,6 @@ import java.io.IOException;
 import org.apache.commons.io.file.PathUtils;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +76,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot make the image directory " + imageDir, e);
         }
         ProcessRunner.Result r = ProcessRunner.runAllowingFailure(
                 runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)), DUMP_OR_RESTORE);
@@ -243,7 +242,7 @@ final class RuncRuntime implements ContainerRuntime {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(log);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
         return log;
     }
@@ -253,7 +252,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
     }
 
@@ -273,7 +272,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
     }
 }
