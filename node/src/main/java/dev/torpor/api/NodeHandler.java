@@ -31,7 +31,7 @@ final class NodeHandler {
     void register(Router router) {
         router.add("GET", "/torpor/v1/node", r -> Response.json(200, info()))
                 .add("GET", "/metrics", r -> new Response(200, Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), metrics.scrape()))
-                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, policyView(deployments.get(name(r)).suspendPolicy())))
+                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, PolicyView.of(deployments.get(name(r)).suspendPolicy())))
                 .add("PUT", "/torpor/v1/functions/(?<name>[^/]+)/policy", this::setPolicy);
     }
 
@@ -52,17 +52,10 @@ final class NodeHandler {
         if (body.has("suspend")) tags.put(SuspendPolicy.SUSPEND_TAG, body.get("suspend").asText());
         if (body.has("idleMs")) tags.put(SuspendPolicy.IDLE_MS_TAG, body.get("idleMs").asText());
         SuspendPolicy policy = SuspendPolicy.fromTags(tags);
-        return Response.json(200, policyView(deployments.setPolicy(name, policy).suspendPolicy()));
+        return Response.json(200, PolicyView.of(deployments.setPolicy(name, policy).suspendPolicy()));
     }
 
     private static String name(Request r) {
         return FunctionNames.fromNameOrArn(r.pathParam("name"));
     }
-
-    private static Map<String, Object> policyView(SuspendPolicy p) {
-        return Map.of("suspend", p.mode().tagValue(), "idleMs", p.idle().toMillis());
-    }
-
-    record NodeInfo(String nodeId, String version, String architecture, String kernel, String criu, String runc,
-                    long memoryBudgetBytes, long memoryReservedBytes, long memoryResidentBytes, int instances, int functions) {}
 }
