@@ -1,0 +1,45 @@
+package dev.torpor.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to a node: the shared {@code --endpoint}, one {@link NodeClient}, and the one way failures
+ * are told. The node's refusals print as {@code error: <ErrorType>: <Message>}; an unreachable node or a bad
+ * argument as one line; each exits {@value #FAILED}.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+    static final int FAILED = 2;
+
+    @Mixin
+    EndpointOption endpoint;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        try (NodeClient node = new NodeClient(endpoint.url)) {
+            return run(node);
+        } catch (NodeClient.ApiError e) {
+            err().println("error: " + e.errorType() + ": " + e.getMessage());
+        } catch (NodeClient.Unreachable | UsageError e) {
+            err().println("error: " + e.getMessage());
+        }
+        return FAILED;
+    }
+
+    /** The command's work; its exit code. */
+    abstract int run(NodeClient node) throws Exception;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}
