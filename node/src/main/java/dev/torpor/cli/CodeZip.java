@@ -36,8 +36,9 @@ public final class CodeZip {
     }
 
     /**
-     * Zips the regular files under {@code dir} (links followed), in name order, each with its unix mode. Where the
-     * file system keeps no modes (a directory inside a jar), {@code bootstrap} is made executable, as Lambda needs.
+     * Zips the regular files under {@code dir} (links followed), in name order, each with its unix mode (0644 where
+     * the file system keeps none, as inside a jar). The top-level {@code bootstrap} is always executable: it is what
+     * runs, and the node treats it so whatever the zip says; copied resources (the demo's examples) lose their modes.
      */
     public static byte[] zip(Path dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -46,7 +47,8 @@ public final class CodeZip {
             for (Path file : files) {
                 String name = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
                 ZipArchiveEntry entry = new ZipArchiveEntry(name);
-                entry.setUnixMode(REGULAR_FILE | permissions(file));
+                int mode = permissions(file) | (name.equals("bootstrap") ? 0111 : 0);
+                entry.setUnixMode(REGULAR_FILE | mode);
                 entry.setTime(ENTRY_TIME);
                 zip.putArchiveEntry(entry);
                 Files.copy(file, zip);
@@ -60,7 +62,7 @@ public final class CodeZip {
 
     private static int permissions(Path file) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) return file.getFileName().toString().equals("bootstrap") ? 0755 : 0644;
+        if (view == null) return 0644;
         Set<PosixFilePermission> permissions = view.readAttributes().permissions();
         int mode = 0;
         for (PosixFilePermission p : PosixFilePermission.values()) {

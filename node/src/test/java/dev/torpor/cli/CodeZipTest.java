@@ -52,6 +52,14 @@ class CodeZipTest {
     }
 
     @Test
+    void theTopLevelBootstrapIsAlwaysExecutable() throws Exception {
+        Path dir = tmp.resolve("fn");
+        write(dir.resolve("bootstrap"), "x", "rw-r-----");
+        write(dir.resolve("lib/bootstrap"), "y", "rw-r-----");
+        assertThat(entries(CodeZip.zip(dir))).extracting(ZipArchiveEntry::getUnixMode).containsExactly(0100751, 0100640);
+    }
+
+    @Test
     void theSameFilesMakeTheSameZip() throws Exception {
         Path dir = tmp.resolve("fn");
         write(dir.resolve("bootstrap"), "x", "rwxr-xr-x");
