@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.TorporException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -24,12 +25,19 @@ abstract class ClientCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         try (NodeClient node = new NodeClient(endpoint.url)) {
             return run(node);
-        } catch (NodeClient.ApiError e) {
-            err().println("error: " + e.errorType() + ": " + e.getMessage());
-        } catch (NodeClient.Unreachable | UsageError e) {
-            err().println("error: " + e.getMessage());
+        } catch (NodeClient.ApiError | NodeClient.Unreachable | UsageError e) {
+            err().println(describe(e));
         }
         return FAILED;
+    }
+
+    /** A failure in one line: the node's error type and message, or what went wrong on this side. */
+    static String describe(Exception e) {
+        return "error: " + switch (e) {
+            case NodeClient.ApiError a -> a.errorType() + ": " + a.getMessage();
+            case TorporException t -> t.detail();
+            default -> e.getMessage();
+        };
     }
 
     /** The command's work; its exit code. */
