@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start a node in this process and show it at work: functions checkpointed to disk and paused",
-                "while idle, waking with their state, and more functions than fit in memory. Needs root, runc and CRIU.",
-                "Exits 0 when every answer was correct."})
+        description = {"Show Torpor at work, on a node in this process (needs root, runc and CRIU).",
+                "Functions are checkpointed to disk and paused while idle and wake with their state; then more of them",
+                "are driven than fit in memory. Exits 0 when every answer was correct."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "The node's data directory, new or empty (default: a temporary one, deleted at the end).")
     Path data;

@@ -6,6 +6,6 @@ import picocli.CommandLine.Option;
 final class EndpointOption {
     @Option(names = "--endpoint", paramLabel = "URL",
             defaultValue = "${env:TORPOR_ENDPOINT:-" + NodeClient.DEFAULT_ENDPOINT + "}",
-            description = "The node's API. Default: $TORPOR_ENDPOINT, else " + NodeClient.DEFAULT_ENDPOINT)
+            description = "The node's API; default $TORPOR_ENDPOINT,%nelse " + NodeClient.DEFAULT_ENDPOINT + ".")
     String url;
 }

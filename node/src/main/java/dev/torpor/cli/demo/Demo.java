@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,6 +68,7 @@ public final class Demo {
     /** Kept so the level set on it holds: JUL keeps loggers only weakly. */
     private final Logger nodeLog = Logger.getLogger("torpor");
     private NodeClient node;
+    private volatile boolean stopping;
 
     public Demo(Options options, PrintWriter out) {
         this.options = options;
@@ -79,7 +82,7 @@ public final class Demo {
         Node server = Node.start(new NodeConfig("demo", options.listen(), data, options.memoryBudgetBytes(),
                 LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30)));
         Shutdown shutdown = new Shutdown(server, data);
-        Runtime.getRuntime().addShutdownHook(shutdown.hook);
+        Runtime.getRuntime().addShutdownHook(shutdown.onSignal);
         try (NodeClient client = new NodeClient(endpoint(server.address()))) {
             node = client;
             introduce(data);
@@ -87,10 +90,21 @@ public final class Demo {
             pausedWhileIdle();
             moreThanFit();
             summarize();
+        } catch (Stopped e) {
+            out.println();
+            say("Stopped before the end.");
+            return false;
         } finally {
             shutdown.run();
         }
         return problems.isEmpty() && board.correct() == board.answers();
+    }
+
+    /** Thrown at the next step once Ctrl-C (or SIGTERM) asked the demo to stop. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
     }
 
     // ---- the three acts ----------------------------------------------------------------------------------------
@@ -252,6 +266,7 @@ public final class Demo {
         long deadline = System.nanoTime() + SUSPEND_WAIT.toNanos();
         InstanceView v;
         do {
+            if (stopping) throw new Stopped();
             v = instanceOf(function).orElse(null);
             if (v != null && v.state() == wanted) return v;
             Thread.sleep(POLL);
@@ -284,6 +299,7 @@ public final class Demo {
 
     /** Starts a line whose outcome {@link #say} finishes when it is known: progress as it happens. */
     private void step(String format, Object... args) {
+        if (stopping) throw new Stopped();
         out.print("   " + String.format(format, args) + " ");
         out.flush();
     }
@@ -325,10 +341,13 @@ public final class Demo {
     /**
      * Stops the node once, at the end or on Ctrl-C: its instances removed (or, with --keep, checkpointed by the
      * node's own shutdown so a {@code torpor node --data} on the same directory finds them), and a temporary data
-     * directory deleted.
+     * directory deleted. On a signal the demo first finishes the step under way, so no container is being started
+     * while the instances are removed.
      */
     private final class Shutdown implements Runnable {
-        final Thread hook = new Thread(this, "demo-shutdown");
+        private static final Duration STEP_END_WAIT = Duration.ofSeconds(60);
+        final Thread onSignal = new Thread(this::stopAfterTheStep, "demo-stop");
+        private final CountDownLatch stopped = new CountDownLatch(1);
         private final Node server;
         private final Path data;
         private boolean done;
@@ -338,11 +357,35 @@ public final class Demo {
             this.data = data;
         }
 
+        private void stopAfterTheStep() {
+            stopping = true;
+            try {
+                stopped.await(STEP_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            run();
+        }
+
         @Override
         public synchronized void run() {
             if (done) return;
             done = true;
-            if (Thread.currentThread() != hook) Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                stop();
+            } finally {
+                stopped.countDown();
+            }
+            if (Thread.currentThread() != onSignal) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException e) {
+                    // the JVM is stopping already: the hook is running and will find the work done
+                }
+            }
+        }
+
+        private void stop() {
             if (!options.keep()) {
                 server.instances().list().forEach(s -> server.instances().retire(s.function()));
             }
