@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -130,16 +128,7 @@ public final class ImageArchive {
         List<Manifest.FileEntry> files = new ArrayList<>();
         for (Manifest.FileEntry f : local.files()) {
             MessageDigest sha = Sha256.digest();
-            CRC32C crc = new CRC32C();
-            try (InputStream in = Files.newInputStream(imageDir.resolve(f.name()));
-                    OutputStream sink = new DigestOutputStream(new CheckedOutputStream(OutputStream.nullOutputStream(), crc), sha)) {
-                if (copy(in, f.size(), sink, 0, n -> {}) != f.size() || crc.getValue() != f.crc32c()) {
-                    throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE,
-                            "the image in " + imageDir + " is damaged: " + f.name() + " no longer has its CRC32C from dump time");
-                }
-            } catch (IOException e) {
-                throw new TorporException(ErrorKind.FAILED, "cannot read " + f.name() + " of the image in " + imageDir, e);
-            }
+            ImageFiles.read(imageDir, f, BUFFER, (buf, n) -> sha.update(buf, 0, n));
             files.add(f.withSha256(Sha256.hex(sha)));
         }
         return local.withFiles(files);

@@ -2,7 +2,9 @@ package dev.torpor.checkpoint;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /** Which files make an image directory, and which names such a file may have. */
 final class ImageFiles {
@@ -56,6 +59,34 @@ final class ImageFiles {
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot read the image in " + imageDir, e);
         }
+    }
+
+    /**
+     * Reads one file of the image in pieces of {@code pieceSize} bytes (the last may be shorter), then checks that the
+     * file still has its CRC32C from dump time: what leaves the node is what CRIU wrote.
+     */
+    static void read(Path imageDir, Manifest.FileEntry f, int pieceSize, Piece each) {
+        CRC32C crc = new CRC32C();
+        byte[] buf = new byte[(int) Math.min(pieceSize, Math.max(f.size(), 1))];
+        long left = f.size();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(imageDir.resolve(f.name())), 1 << 16)) {
+            for (int n; left > 0; left -= n) {
+                n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+                if (n == 0) break;
+                crc.update(buf, 0, n);
+                each.accept(buf, n);
+            }
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot read " + f.name() + " of the image in " + imageDir, e);
+        }
+        if (left != 0 || crc.getValue() != f.crc32c()) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE,
+                    "the image in " + imageDir + " is damaged: " + f.name() + " no longer has its CRC32C from dump time");
+        }
+    }
+
+    interface Piece {
+        void accept(byte[] buf, int length);
     }
 
     private static TorporException damaged(Path imageDir, String why) {
