@@ -37,7 +37,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class ChunkStore implements AutoCloseable {
     public static final int DEFAULT_KEEP = 5;
-    static final long PACK_BYTES = 64 << 20;
+    private static final long PACK_BYTES = 64 << 20;
 
     /** One committed copy of an image. */
     public record Snapshot(String key, long seq, Instant committedAt, Manifest manifest, Recipe recipe) {}
@@ -51,14 +51,10 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     public ChunkStore(Path root, int keep) {
-        this(root, keep, PACK_BYTES);
-    }
-
-    ChunkStore(Path root, int keep, long packBytes) {
         this.root = root;
         try {
             this.snapshots = new Snapshots(root.resolve("snapshots"), keep);
-            this.packs = new Packs(root.resolve("packs"), packBytes);
+            this.packs = new Packs(root.resolve("packs"), PACK_BYTES);
         } catch (IOException e) {
             throw failed("cannot open", e);
         }
