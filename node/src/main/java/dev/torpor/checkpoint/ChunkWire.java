@@ -23,7 +23,7 @@ import org.apache.commons.io.output.CountingOutputStream;
  * was cut off from one that is complete; every chunk is verified against its id as it is stored.
  */
 public final class ChunkWire {
-    static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = {'T', 'P', 'C', 'W'};
 
     private ChunkWire() {}

@@ -46,15 +46,15 @@ import org.apache.commons.io.output.CountingOutputStream;
  * differs) or local I/O failed. Either way nothing is left behind.
  */
 public final class ImageArchive {
-    static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = {'T', 'P', 'I', 'A'};
     private static final int FLAG_ZSTD = 1;
     /**
-     * zstd level 1: on a dumped Python heap (218 MB) it compressed at ~400 MB/s on one core here (ratio 8.0) while
-     * level 3 managed 150–275 MB/s (ratio 8.1). An ARM board core is roughly 2–3× slower, so only level 1 keeps
-     * ahead of a gigabit link (~117 MB/s) there, and the higher levels save almost nothing on memory images.
+     * zstd level 1. On a CRIU dump of a Python process (218 MB of pages), one core here compressed at 290–450 MB/s
+     * (ratio 8.0) at level 1 and 150–170 MB/s (ratio 8.1) at level 3. An ARM board's core is some 2–3× slower, so
+     * only level 1 stays ahead of a gigabit link (~117 MB/s) there, and higher levels save almost nothing on memory.
      */
-    static final int ZSTD_LEVEL = 1;
+    private static final int ZSTD_LEVEL = 1;
     private static final int BUFFER = 1 << 16;
     private static final int MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -96,8 +96,8 @@ public final class ImageArchive {
     /**
      * Receives an image written by {@link #write} into {@code targetDir}, which must not exist yet: every file is
      * checked against the manifest (name, size, SHA-256) in a staging directory beside it, which becomes
-     * {@code targetDir} only when all of them are there and on disk. {@code in} should carry the archive only: zstd
-     * reads ahead.
+     * {@code targetDir} only when all of them are there and on disk. A stream cut after the last file has delivered
+     * and verified everything and is accepted. {@code in} should carry the archive only: zstd reads ahead.
      */
     public static Manifest read(InputStream in, Path targetDir, LongConsumer progress) {
         try (StagingDir staging = StagingDir.beside(targetDir);
