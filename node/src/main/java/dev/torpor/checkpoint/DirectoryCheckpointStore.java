@@ -6,13 +6,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.io.IOException;
-import org.apache.commons.io.file.PathUtils;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,14 +49,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
                     files.add(new Manifest.FileEntry(f.getFileName().toString(), Files.size(f), crc32cAndSync(f)));
                 }
             }
-            Manifest complete = new Manifest(m.formatVersion(), m.function(), m.instanceId(), m.codeRevision(),
-                    m.codeSha256(), m.memoryBytes(), m.createdAt(), m.runtimeVersion(), m.criuVersion(), m.kernel(),
-                    m.architecture(), List.copyOf(files));
-            Path tmp = dir.resolve(Manifest.FILE_NAME + ".tmp");
-            JSON.writeValue(tmp.toFile(), complete);
-            sync(tmp);
-            Files.move(tmp, dir.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            sync(dir);
+            Manifest complete = m.withFiles(files);
+            Durable.write(dir.resolve(Manifest.FILE_NAME), JSON.writeValueAsBytes(complete));
             dropOlder(dir);
             return complete;
         } catch (IOException e) {
@@ -69,7 +60,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
     @Override
     public void discard(Path dir) {
-        deleteTree(dir);
+        Durable.deleteTree(dir);
     }
 
     @Override
@@ -84,7 +75,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
     @Override
     public void delete(String instanceId) {
-        deleteTree(root.resolve(instanceId));
+        Durable.deleteTree(root.resolve(instanceId));
     }
 
     @Override
@@ -94,7 +85,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             for (Path inst : instances.toList()) {
                 for (long seq : sequences(inst)) {
                     Path d = inst.resolve(Long.toString(seq));
-                    if (!Files.exists(d.resolve(Manifest.FILE_NAME))) deleteTree(d);
+                    if (!Files.exists(d.resolve(Manifest.FILE_NAME))) Durable.deleteTree(d);
                 }
             }
         } catch (IOException e) {
@@ -114,7 +105,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
         Path dir = kept.getParent();
         long keptSeq = Long.parseLong(kept.getFileName().toString());
         for (long seq : sequences(dir)) {
-            if (seq != keptSeq) deleteTree(dir.resolve(Long.toString(seq)));
+            if (seq != keptSeq) Durable.deleteTree(dir.resolve(Long.toString(seq)));
         }
     }
 
@@ -133,21 +124,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
         }
-        sync(file);
+        Durable.sync(file);
         return crc.getValue();
-    }
-
-    private static void sync(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try {
-            if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
