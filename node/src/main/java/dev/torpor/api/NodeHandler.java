@@ -2,6 +2,8 @@ package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
+import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.PeerNode;
 import dev.torpor.function.FunctionNames;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.lifecycle.InstanceManager;
@@ -10,18 +12,19 @@ import dev.torpor.node.NodeMetrics;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The node's own endpoints: what it is, Prometheus metrics, and a function's suspend policy. */
 final class NodeHandler {
-    private final String nodeId;
+    private final Membership membership;
     private final String version;
     private final InstanceManager instances;
     private final Deployments deployments;
     private final NodeMetrics metrics;
 
-    NodeHandler(String nodeId, String version, InstanceManager instances, Deployments deployments, NodeMetrics metrics) {
-        this.nodeId = nodeId;
+    NodeHandler(Membership membership, String version, InstanceManager instances, Deployments deployments, NodeMetrics metrics) {
+        this.membership = membership;
         this.version = version;
         this.instances = instances;
         this.deployments = deployments;
@@ -37,10 +40,10 @@ final class NodeHandler {
 
     private NodeInfo info() {
         RuntimeVersions v = instances.versions();
-        return new NodeInfo(nodeId, version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
+        return new NodeInfo(membership.selfId(), version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
                 instances.budget().limitBytes(), instances.budget().usedBytes(),
                 instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum(),
-                instances.list().size(), deployments.list().size());
+                instances.list().size(), deployments.list().size(), membership.peers());
     }
 
     /** Body {@code {"suspend": "none|pause|checkpoint", "idleMs": 30000}}; either field may be left out. */

@@ -1,6 +1,7 @@
 package dev.torpor.cli;
 
 import dev.torpor.api.LambdaAccount;
+import dev.torpor.cluster.PeerNode;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
@@ -32,6 +33,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--runc", defaultValue = "runc", description = "The runc binary.")
     String runc;
 
+    @Option(names = "--peer", paramLabel = "ID=URL", description = "Another node, e.g. edge-b=http://127.0.0.2:9000 (repeatable).")
+    java.util.List<String> peers = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -53,7 +57,7 @@ final class NodeCommand implements Callable<Integer> {
                 parseListen(listen), data.toAbsolutePath(),
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList());
     }
 
     static InetSocketAddress parseListen(String hostPort) {

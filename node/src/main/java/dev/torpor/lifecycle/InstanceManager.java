@@ -360,17 +360,16 @@ public final class InstanceManager implements AutoCloseable {
     public Instance.Snapshot checkpoint(String id) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
-        if (inst.instance.awaitSettled(settings.admissionTimeout()) == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
         try {
-            if (inst.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(inst);
+            InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
+            if (s == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
+            if (s == InstanceState.PAUSED) ops.resume(inst);
+            ops.checkpointClaimed(inst, fn);
+            return inst.instance.snapshot();
         } finally {
             inst.instance.release();
         }
-        if (!ops.checkpoint(inst, -1, fn)) {
-            throw TorporException.conflict("instance " + id + " is " + inst.instance.snapshot().state() + " and cannot be checkpointed now");
-        }
-        return inst.instance.snapshot();
     }
 
     /** Restores a checkpointed instance now, making room in the budget as an invocation would. */
@@ -388,6 +387,67 @@ public final class InstanceManager implements AutoCloseable {
             scheduleIdle(inst);
         }
         return inst.instance.snapshot();
+    }
+
+    /**
+     * Freezes an instance for a move to another node: checkpointed if it runs, then MIGRATING, and claimed until
+     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image.
+     */
+    public CheckpointStore.Image beginMigration(String id) throws InterruptedException {
+        LiveInstance inst = find(id);
+        FunctionDefinition fn = definition(inst);
+        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is busy or already moving");
+        try {
+            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
+            if (s == InstanceState.PAUSED) ops.resume(inst);
+            if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpointClaimed(inst, fn);
+            ops.transition(inst, LifecycleEvent.MIGRATE);
+            return images.latest(id).orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
+        } catch (RuntimeException | InterruptedException e) {
+            inst.instance.release();
+            throw e;
+        }
+    }
+
+    /** Ends a move: gone from here once the target confirmed its restore, else back to CHECKPOINTED here. */
+    public void endMigration(String id, boolean moved) {
+        LiveInstance inst = find(id);
+        try {
+            ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
+            if (moved) {
+                images.delete(id);
+                inst.channel.close();
+                forget(inst);
+            }
+        } finally {
+            inst.instance.release();
+        }
+    }
+
+    /** Takes in an instance whose image another node sent and this node's checkpoint store now holds. */
+    public Instance.Snapshot adoptCheckpointed(String id, FunctionDefinition fn) {
+        if (live.containsKey(id)) throw new TorporException(ErrorKind.ALREADY_EXISTS, "instance " + id + " is already here");
+        Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.CHECKPOINTED, clock.instant());
+        images.latest(id).ifPresent(img -> instance.recordImageBytes(img.manifest().totalBytes()));
+        attach(instance, fn);
+        store.save(instance.snapshot());
+        return instance.snapshot();
+    }
+
+    /** Whether {@code bytes} more could be made resident, now or by checkpointing idle instances. */
+    public boolean canMakeRoom(long bytes) {
+        return bytes <= budget.limitBytes() && EvictionPolicy.choose(candidates(null), budget.shortfall(bytes)).isPresent();
+    }
+
+    /** Forgets an instance that never got going here (a migration in that failed): its files and records go. */
+    public void discard(String id) {
+        LiveInstance inst = live.get(id);
+        if (inst == null) {
+            images.delete(id);
+            return;
+        }
+        ops.stop(inst, LifecycleEvent.STOP);
+        forget(inst);
     }
 
     /** Ends every instance of a function (deleted, or its code replaced): containers, images and records go. */

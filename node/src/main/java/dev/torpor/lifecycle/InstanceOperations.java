@@ -100,13 +100,25 @@ final class InstanceOperations {
     }
 
     /**
-     * Dumps an idle instance to disk and frees its memory. When the dump fails the instance keeps running, idle, and
-     * the reason is recorded and thrown; the caller decides the fallback. When the dump succeeded but its image cannot
-     * be completed, the process is gone with no usable image: the instance fails, and the reason is thrown too.
+     * Dumps an idle instance to disk and frees its memory, unless it was taken or changed since {@code transitions}
+     * (-1: whatever it did). When the dump fails the instance keeps running, idle, and the reason is recorded and
+     * thrown; the caller decides the fallback. When the dump succeeded but its image cannot be completed, the process
+     * is gone with no usable image: the instance fails, and the reason is thrown too.
      */
     boolean checkpoint(LiveInstance live, long transitions, FunctionDefinition fn) {
         if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.CHECKPOINT, clock.instant())) return false;
         recorded(live, LifecycleEvent.CHECKPOINT);
+        dump(live, fn);
+        return true;
+    }
+
+    /** The same for an idle instance the caller has claimed (a manual checkpoint, a migration). */
+    void checkpointClaimed(LiveInstance live, FunctionDefinition fn) {
+        transition(live, LifecycleEvent.CHECKPOINT);
+        dump(live, fn);
+    }
+
+    private void dump(LiveInstance live, FunctionDefinition fn) {
         Instant t0 = clock.instant();
         Path dir = null;
         try {
@@ -135,7 +147,6 @@ final class InstanceOperations {
         live.instance.recordImageBytes(m.totalBytes());
         transition(live, LifecycleEvent.CHECKPOINTED);
         observer.checkpointed(live.instance.snapshot(), Duration.between(t0, clock.instant()), m.totalBytes());
-        return true;
     }
 
     /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
@@ -196,9 +207,10 @@ final class InstanceOperations {
         if (m.formatVersion() != Manifest.FORMAT_VERSION) {
             throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + Manifest.FORMAT_VERSION);
         }
-        if (m.codeRevision() != fn.revision()) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image of code revision " + m.codeRevision()
-                    + " cannot run as revision " + fn.revision() + " of " + fn.name());
+        // The code's hash, not its revision number: revisions are counted per node, the bytes are the same everywhere.
+        if (!m.codeSha256().equals(fn.codeSha256())) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made with code " + m.codeSha256()
+                    + " cannot run under code " + fn.codeSha256() + " of " + fn.name());
         }
         if (!m.architecture().equals(versions.architecture())) {
             throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made on " + m.architecture() + ", this node is " + versions.architecture());

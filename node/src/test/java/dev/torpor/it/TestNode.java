@@ -43,7 +43,7 @@ final class TestNode implements AutoCloseable {
 
     void start() throws Exception {
         node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), java.util.List.of()));
     }
 
     /** Stops the node as an operator would (idle instances get checkpointed). */
