@@ -3,39 +3,19 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An instance CRIU cannot dump (it holds a deleted 2 MiB file on its tmpfs, past CRIU's 1 MiB ghost-file limit) keeps
  * running with its state when a checkpoint fails, and says why.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CheckpointFailureIT {
+class CheckpointFailureIT extends RealNodeTest {
     private static final Map<String, String> UNDUMPABLE = Map.of("HOLD_UNLINKED_MB", "2");
-
-    @TempDir
-    Path data;
-
-    TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        RealStack.assumeAvailable();
-        node = new TestNode(data, 512L << 20);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) node.close();
-    }
 
     @Test
     void aFailedManualCheckpointAnswersCriusReasonAndLeavesTheInstanceIdleWithItsState() throws Exception {

@@ -7,31 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A long-running function checkpointed to disk and restored on its next event, on real runc and CRIU. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CheckpointRestoreIT {
-    @TempDir
-    Path data;
-
-    TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        RealStack.assumeAvailable();
-        node = new TestNode(data, 512L << 20);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) node.close();
-    }
-
+class CheckpointRestoreIT extends RealNodeTest {
     @Test
     void pythonCounterSurvivesCheckpointAndRestoreInTheSameProcess() throws Exception {
         assertThat(node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "20"), Map.of("torpor:suspend", "none"))
