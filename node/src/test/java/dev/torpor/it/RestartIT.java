@@ -1,0 +1,110 @@
+package dev.torpor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node started again on the same data, after a graceful stop or a kill -9, carries on with its functions' state. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RestartIT {
+    private static final long BUDGET = 512L << 20;
+
+    @TempDir
+    Path data;
+
+    TestNode node;
+
+    @BeforeEach
+    void realStack() {
+        RealStack.assumeAvailable();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) node.close();
+    }
+
+    @Test
+    void afterAGracefulStopTheInstanceIsCheckpointedAndContinuesItsCount() throws Exception {
+        node = new TestNode(data, BUDGET);
+        String id = deployAndInvokeTwice();
+
+        node.stop();
+        assertThat(node.containers()).as("containers after a graceful stop").doesNotContain(id);
+        node.start();
+
+        assertListed();
+        JsonNode waiting = node.instance(id);
+        assertThat(waiting.get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertThat(waiting.get("checkpoints").asInt()).isEqualTo(1);
+        assertContinues(id, 0);
+    }
+
+    @Test
+    void afterKill9ARunningInstanceIsTakenBackAndContinuesItsCount() throws Exception {
+        node = TestNode.inChildJvm(data, BUDGET);
+        String id = deployAndInvokeTwice();
+        assertThat(node.instance(id).get("state").asText()).isEqualTo("IDLE");
+
+        node.kill();
+        assertThat(node.containers()).as("the function keeps running without its node").contains(id);
+        node.start();
+
+        assertListed();
+        JsonNode takenBack = node.instance(id);
+        assertThat(takenBack.get("state").asText()).as("%s\n%s", takenBack, node.childOutput()).isEqualTo("CHECKPOINTED");
+        assertThat(takenBack.get("checkpoints").asInt()).isEqualTo(1);
+        assertThat(node.containers()).doesNotContain(id);
+        assertContinues(id, 0);
+    }
+
+    @Test
+    void afterKill9ACheckpointedInstanceIsRestoredOnItsNextEvent() throws Exception {
+        node = TestNode.inChildJvm(data, BUDGET);
+        String id = deployAndInvokeTwice();
+        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+
+        node.kill();
+        node.start();
+
+        assertListed();
+        JsonNode waiting = node.instance(id);
+        assertThat(waiting.get("state").asText()).as("%s\n%s", waiting, node.childOutput()).isEqualTo("CHECKPOINTED");
+        assertThat(waiting.get("checkpointBytes").asLong()).isPositive();
+        assertContinues(id, 0);
+    }
+
+    /** A python counter that is never suspended by its policy: only the stop or the test checkpoints it. */
+    private String deployAndInvokeTwice() {
+        var created = node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "4"), Map.of("torpor:suspend", "none"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(node.invoke("counter", "{\"n\":1}").get("count").asInt()).isEqualTo(1);
+        assertThat(node.invoke("counter", "{\"n\":2}").get("count").asInt()).isEqualTo(2);
+        return node.instanceOf("counter").get("instanceId").asText();
+    }
+
+    private void assertListed() {
+        var list = node.call("GET", "/2015-03-31/functions", null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(TestNode.json(list.body()).get("Functions").findValuesAsText("FunctionName")).containsExactly("counter");
+    }
+
+    /** The third event is counted on from the first two, by the same process restored once. */
+    private void assertContinues(String id, int restoresBefore) {
+        JsonNode third = node.invoke("counter", "{\"n\":3}");
+        assertThat(third.get("count").asInt()).as("count after the restart\n%s", node.childOutput()).isEqualTo(3);
+        assertThat(third.get("echo").get("n").asInt()).isEqualTo(3);
+        JsonNode restored = node.instance(id);
+        assertThat(restored.get("restores").asInt()).isEqualTo(restoresBefore + 1);
+        assertThat(restored.get("invocations").asInt()).isEqualTo(3);
+    }
+}
