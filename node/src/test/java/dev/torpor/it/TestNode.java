@@ -292,6 +292,15 @@ final class TestNode implements AutoCloseable {
         return containers(data);
     }
 
+    /** What runc says of a container: created, running, paused or stopped. */
+    String containerState(String id) throws Exception {
+        Process state = new ProcessBuilder("runc", "--root", data.resolve("runtime/state").toString(), "state", id)
+                .redirectErrorStream(true).start();
+        String out = new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (state.waitFor() != 0) throw new AssertionError("runc state " + id + ": " + out);
+        return json(out).get("status").asText();
+    }
+
     /** Removes every container and network namespace a node on {@code data} may have left, even after kill -9. */
     static void sweepContainers(Path data) throws Exception {
         String state = data.resolve("runtime/state").toString();
