@@ -12,6 +12,9 @@ import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Serves invocations with long-lived instances: routes each to an instance of its function, wakes that instance
@@ -325,9 +329,26 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
+    /** The node is done with a stopped instance: its record goes, and its files (log, channel) with it. */
     private void forget(LiveInstance inst) {
         live.remove(inst.id());
         store.delete(inst.id());
+        try {
+            inst.log.close();
+        } catch (IOException e) {
+            // closing a file we only append to: nothing is lost
+        }
+        deleteFiles(inst.id());
+    }
+
+    private void deleteFiles(String id) {
+        try {
+            PathUtils.deleteDirectory(settings.instancesDir().resolve(id));
+        } catch (NoSuchFileException e) {
+            // never had any
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String lastErrorOf(FunctionDefinition fn) {
@@ -413,6 +434,7 @@ public final class InstanceManager implements AutoCloseable {
                 runtime.remove(s.id());
                 images.delete(s.id());
                 store.delete(s.id());
+                deleteFiles(s.id());
                 continue;
             }
             InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
