@@ -41,4 +41,25 @@ class CheckpointRestoreIT extends RealNodeTest {
         assertThat(restored.get("restores").asInt()).isEqualTo(1);
         assertThat(restored.get("checkpoints").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void whatAFunctionPrintsIsItsLogBeforeAndAfterARestore() throws Exception {
+        assertThat(node.createTestFunction("printer", "probe", 30, Map.of(), Map.of("torpor:suspend", "none")).statusCode())
+                .isEqualTo(201);
+        for (int n = 1; n <= 5; n++) {
+            assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
+        }
+        String id = node.instanceOf("printer").get("instanceId").asText();
+        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+        for (int n = 6; n <= 10; n++) {
+            assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
+        }
+
+        String log = node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body();
+        for (int n = 1; n <= 10; n++) {
+            assertThat(log).contains("event " + n + "\n");
+        }
+        assertThat(node.instance(id).get("restores").asInt()).isEqualTo(1);
+    }
 }

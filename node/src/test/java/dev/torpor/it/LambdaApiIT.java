@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +126,7 @@ class LambdaApiIT extends RealNodeTest {
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
         assertThat(node.instances().findValuesAsText("instanceId")).doesNotContain(old);
         assertThat(node.containers()).doesNotContain(old);
+        assertNoFilesLeftOf(old);
         JsonNode answer = node.invoke("counter", "{\"n\":1}");
         assertThat(answer.has("ballastMB")).as("the bash counter answers: %s", answer).isFalse();
         assertThat(answer.get("count").asInt()).isEqualTo(1);
@@ -131,19 +134,22 @@ class LambdaApiIT extends RealNodeTest {
     }
 
     @Test
-    void deleteFunctionRemovesItsInstancesContainersAndCode() throws Exception {
-        assertThat(createCounter().statusCode()).isEqualTo(201);
-        node.invoke("counter", "{}");
-        String id = node.instanceOf("counter").get("instanceId").asText();
+    void deleteFunctionRemovesItsInstancesContainersCodeAndFiles() throws Exception {
+        assertThat(node.createTestFunction("probe", "probe", 30, Map.of(), NEVER_SUSPENDED).statusCode()).isEqualTo(201);
+        node.invoke("probe", "{}");
+        String id = node.instanceOf("probe").get("instanceId").asText();
         assertThat(node.containers()).contains(id);
+        assertThat(node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body()).contains("event 1");
 
-        HttpResponse<String> deleted = node.call("DELETE", FUNCTIONS + "/counter", null);
+        HttpResponse<String> deleted = node.call("DELETE", FUNCTIONS + "/probe", null);
 
         assertThat(deleted.statusCode()).isEqualTo(204);
-        assertThat(node.invokeRaw("counter", "{}").statusCode()).isEqualTo(404);
+        assertThat(node.invokeRaw("probe", "{}").statusCode()).isEqualTo(404);
         assertThat(node.containers()).doesNotContain(id);
         assertThat(node.instances()).isEmpty();
         assertNothingStored();
+        assertNoFilesLeftOf(id);
+        assertThat(openFilesUnder(data.resolve("instances"))).as("files the node still holds open").isEmpty();
     }
 
     private HttpResponse<String> createCounter() {
@@ -161,6 +167,29 @@ class LambdaApiIT extends RealNodeTest {
         try (Stream<Path> code = Files.list(data.resolve("code"))) {
             assertThat(code.toList()).as("the code store").isEmpty();
         }
+    }
+
+    /** An instance the node has forgotten leaves nothing on disk: no container files, image, log or channel. */
+    private void assertNoFilesLeftOf(String id) {
+        for (String dir : new String[] {"instances", "checkpoints", "runtime/containers"}) {
+            assertThat(data.resolve(dir).resolve(id)).as("what %s left in %s", id, dir).doesNotExist();
+        }
+    }
+
+    /** What this JVM, which runs the node, has open under {@code dir}. */
+    private static List<Path> openFilesUnder(Path dir) throws Exception {
+        List<Path> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(dir)) open.add(target);
+                } catch (java.io.IOException e) {
+                    // closed while listing
+                }
+            }
+        }
+        return open;
     }
 
     private static byte[] zip(Map<String, String> entries) throws Exception {
