@@ -383,6 +383,8 @@ public final class InstanceManager implements AutoCloseable {
         if (inst.instance.awaitSettled(settings.admissionTimeout()) == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
         try {
+            // Unclaimed yet BUSY: it has answered and is about to ask for its next event.
+            waitUntilIdle(inst, clock.instant().plus(settings.admissionTimeout()));
             if (inst.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(inst);
         } finally {
             inst.instance.release();
@@ -464,12 +466,15 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** Checkpoints what can be, so a restart finds the instances' state on disk; the rest keeps running. */
+    /**
+     * Checkpoints what can be (idle and paused instances, and busy ones once they ask for their next event), so a
+     * restart finds the instances' state on disk; the rest keeps running.
+     */
     public void shutdown() {
         timers.shutdownNow();
         for (LiveInstance l : List.copyOf(live.values())) {
-            Instance.Snapshot s = l.instance.snapshot();
-            if (s.state() != InstanceState.IDLE && s.state() != InstanceState.PAUSED) continue;
+            InstanceState state = l.instance.snapshot().state();
+            if (state != InstanceState.IDLE && state != InstanceState.PAUSED && state != InstanceState.BUSY) continue;
             try {
                 checkpoint(l.id());
             } catch (TorporException e) {
