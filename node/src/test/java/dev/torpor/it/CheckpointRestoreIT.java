@@ -62,4 +62,19 @@ class CheckpointRestoreIT extends RealNodeTest {
         }
         assertThat(node.instance(id).get("restores").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void aCheckpointAskedForRightAfterAnAnswerWaitsForTheFunctionToAskForItsNextEvent() throws Exception {
+        assertThat(node.createTestFunction("slow", "probe", 30, Map.of(), Map.of("torpor:suspend", "none")).statusCode())
+                .isEqualTo(201);
+        // Answered at once, but the function is BUSY for another second before it asks for its next event.
+        assertThat(node.invoke("slow", "{\"linger\":1}").get("count").asInt()).isEqualTo(1);
+        String id = node.instanceOf("slow").get("instanceId").asText();
+
+        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+        assertThat(TestNode.json(cp.body()).get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertThat(node.invoke("slow", "{}").get("count").asInt()).isEqualTo(2);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,7 @@ class RestartIT {
     @Test
     void afterAGracefulStopTheInstanceIsCheckpointedAndContinuesItsCount() throws Exception {
         node = new TestNode(data, BUDGET);
-        String id = deployAndInvokeTwice();
+        String id = deployAndInvokeTwice("{\"n\":2}");
 
         node.stop();
         assertThat(node.containers()).as("containers after a graceful stop").doesNotContain(id);
@@ -45,14 +46,28 @@ class RestartIT {
         JsonNode waiting = node.instance(id);
         assertThat(waiting.get("state").asText()).isEqualTo("CHECKPOINTED");
         assertThat(waiting.get("checkpoints").asInt()).isEqualTo(1);
-        assertContinues(id, 0);
+        assertContinues(id);
+    }
+
+    @Test
+    void aGracefulStopRightAfterAnAnswerStillCheckpointsTheInstance() throws Exception {
+        node = new TestNode(data, BUDGET);
+        // The function asks for its next event only a second after its answer: it is BUSY when the node stops.
+        String id = deployAndInvokeTwice("{\"n\":2,\"linger\":1}");
+
+        node.stop();
+        assertThat(node.containers()).as("containers after a graceful stop").doesNotContain(id);
+        node.start();
+
+        assertThat(node.instance(id).get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertContinues(id);
     }
 
     @Test
     void afterKill9ARunningInstanceIsTakenBackAndContinuesItsCount() throws Exception {
         node = TestNode.inChildJvm(data, BUDGET);
-        String id = deployAndInvokeTwice();
-        assertThat(node.instance(id).get("state").asText()).isEqualTo("IDLE");
+        String id = deployAndInvokeTwice("{\"n\":2}");
+        node.awaitState(id, "IDLE", Duration.ofSeconds(10));
 
         node.kill();
         assertThat(node.containers()).as("the function keeps running without its node").contains(id);
@@ -63,13 +78,13 @@ class RestartIT {
         assertThat(takenBack.get("state").asText()).as("%s\n%s", takenBack, node.childOutput()).isEqualTo("CHECKPOINTED");
         assertThat(takenBack.get("checkpoints").asInt()).isEqualTo(1);
         assertThat(node.containers()).doesNotContain(id);
-        assertContinues(id, 0);
+        assertContinues(id);
     }
 
     @Test
     void afterKill9ACheckpointedInstanceIsRestoredOnItsNextEvent() throws Exception {
         node = TestNode.inChildJvm(data, BUDGET);
-        String id = deployAndInvokeTwice();
+        String id = deployAndInvokeTwice("{\"n\":2}");
         var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
 
@@ -80,15 +95,18 @@ class RestartIT {
         JsonNode waiting = node.instance(id);
         assertThat(waiting.get("state").asText()).as("%s\n%s", waiting, node.childOutput()).isEqualTo("CHECKPOINTED");
         assertThat(waiting.get("checkpointBytes").asLong()).isPositive();
-        assertContinues(id, 0);
+        assertContinues(id);
     }
 
-    /** A python counter that is never suspended by its policy: only the stop or the test checkpoints it. */
-    private String deployAndInvokeTwice() {
-        var created = node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "4"), Map.of("torpor:suspend", "none"));
+    /**
+     * The probe (a python counter that prints a line per event), never suspended by its policy: only the stop or the
+     * test checkpoints it.
+     */
+    private String deployAndInvokeTwice(String secondEvent) {
+        var created = node.createTestFunction("counter", "probe", 30, Map.of(), Map.of("torpor:suspend", "none"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(node.invoke("counter", "{\"n\":1}").get("count").asInt()).isEqualTo(1);
-        assertThat(node.invoke("counter", "{\"n\":2}").get("count").asInt()).isEqualTo(2);
+        assertThat(node.invoke("counter", secondEvent).get("count").asInt()).isEqualTo(2);
         return node.instanceOf("counter").get("instanceId").asText();
     }
 
@@ -98,13 +116,14 @@ class RestartIT {
         assertThat(TestNode.json(list.body()).get("Functions").findValuesAsText("FunctionName")).containsExactly("counter");
     }
 
-    /** The third event is counted on from the first two, by the same process restored once. */
-    private void assertContinues(String id, int restoresBefore) {
+    /** The third event is counted on from the first two by the instance restored once, and its output is logged again. */
+    private void assertContinues(String id) {
         JsonNode third = node.invoke("counter", "{\"n\":3}");
         assertThat(third.get("count").asInt()).as("count after the restart\n%s", node.childOutput()).isEqualTo(3);
         assertThat(third.get("echo").get("n").asInt()).isEqualTo(3);
         JsonNode restored = node.instance(id);
-        assertThat(restored.get("restores").asInt()).isEqualTo(restoresBefore + 1);
+        assertThat(restored.get("restores").asInt()).isEqualTo(1);
         assertThat(restored.get("invocations").asInt()).isEqualTo(3);
+        assertThat(node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body()).contains("event 1\n", "event 3\n");
     }
 }
