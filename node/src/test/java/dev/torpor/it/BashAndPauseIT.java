@@ -25,6 +25,7 @@ class BashAndPauseIT extends RealNodeTest {
         }
         String id = node.instanceOf("bash").get("instanceId").asText();
 
+        node.awaitState(id, "IDLE", Duration.ofSeconds(10)); // BUSY until bash's curl asks for the next event
         Thread.sleep(1500); // five times what the pause test below waits for its instance to be paused
         JsonNode idle = node.instance(id);
         assertThat(idle.get("state").asText()).isEqualTo("IDLE");
