@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,10 +57,7 @@ class CheckpointRestoreIT extends RealNodeTest {
             assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
         }
 
-        String log = node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body();
-        for (int n = 1; n <= 10; n++) {
-            assertThat(log).contains("event " + n + "\n");
-        }
+        node.awaitLog(id, IntStream.rangeClosed(1, 10).mapToObj(n -> "event " + n).toArray(String[]::new));
         assertThat(node.instance(id).get("restores").asInt()).isEqualTo(1);
     }
 

@@ -139,7 +139,7 @@ class LambdaApiIT extends RealNodeTest {
         node.invoke("probe", "{}");
         String id = node.instanceOf("probe").get("instanceId").asText();
         assertThat(node.containers()).contains(id);
-        assertThat(node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body()).contains("event 1");
+        node.awaitLog(id, "event 1");
 
         HttpResponse<String> deleted = node.call("DELETE", FUNCTIONS + "/probe", null);
 

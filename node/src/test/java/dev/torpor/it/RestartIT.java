@@ -54,6 +54,19 @@ class RestartIT {
     }
 
     @Test
+    void sigtermStopsAChildNodeGracefully() throws Exception {
+        node = TestNode.inChildJvm(data, BUDGET);
+        String id = deployAndInvokeTwice("{\"n\":2}");
+
+        node.stop();
+        assertThat(node.containers()).as("containers after SIGTERM\n%s", node.childOutput()).doesNotContain(id);
+        node.start();
+
+        assertThat(node.instance(id).get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertContinues(id);
+    }
+
+    @Test
     void afterKill9ARunningInstanceIsTakenBackAndContinuesItsCount() throws Exception {
         node = TestNode.inChildJvm(data, BUDGET);
         String id = deployAndInvokeTwice("{\"n\":2}");
@@ -107,13 +120,13 @@ class RestartIT {
     }
 
     /** The third event is counted on from the first two by the instance restored once, and its output is logged again. */
-    private void assertContinues(String id) {
+    private void assertContinues(String id) throws InterruptedException {
         JsonNode third = node.invoke("counter", "{\"n\":3}");
         assertThat(third.get("count").asInt()).as("count after the restart\n%s", node.childOutput()).isEqualTo(3);
         assertThat(third.get("echo").get("n").asInt()).isEqualTo(3);
         JsonNode restored = node.instance(id);
         assertThat(restored.get("restores").asInt()).isEqualTo(1);
         assertThat(restored.get("invocations").asInt()).isEqualTo(3);
-        assertThat(node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body()).contains("event 1\n", "event 3\n");
+        node.awaitLog(id, "event 1", "event 3");
     }
 }

@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +88,7 @@ final class TestNode implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))
                 .start();
         Instant deadline = Instant.now().plus(CHILD_START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) throw new AssertionError("the child node exited with " + process.exitValue() + ":\n" + childOutput());
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/torpor/v1/node")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
@@ -97,7 +97,11 @@ final class TestNode implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the child node did not answer within " + CHILD_START_TIMEOUT + ":\n" + childOutput());
+        // Killed here: a constructor that throws leaves the test no node to close.
+        boolean exited = !process.isAlive();
+        process.destroyForcibly().waitFor();
+        throw new AssertionError((exited ? "the child node exited with " + process.exitValue()
+                : "the child node did not answer within " + CHILD_START_TIMEOUT) + ":\n" + childOutput());
     }
 
     /** Stops the node as an operator would (idle instances get checkpointed): close, or SIGTERM to a child. */
@@ -236,6 +240,22 @@ final class TestNode implements AutoCloseable {
 
     JsonNode awaitState(String id, String state, Duration timeout) throws InterruptedException {
         return awaitInstance(id, i -> i.get("state").asText().equals(state), state, timeout);
+    }
+
+    /**
+     * Polls the instance's log until it holds every one of {@code lines}: output reaches the log through a pipe and a
+     * copying thread, so it may lag behind the answer of the invocation that printed it.
+     */
+    String awaitLog(String id, String... lines) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            String log = call("GET", "/torpor/v1/instances/" + id + "/logs", null).body();
+            if (Arrays.stream(lines).allMatch(l -> log.contains(l + "\n"))) return log;
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the log of " + id + " lacks some of " + List.of(lines) + ":\n" + log);
+            }
+            Thread.sleep(50);
+        }
     }
 
     static JsonNode json(String s) {
