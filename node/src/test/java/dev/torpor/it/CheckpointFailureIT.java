@@ -25,7 +25,7 @@ class CheckpointFailureIT extends RealNodeTest {
         assertThat(node.invoke("ghost", "{}").get("count").asInt()).isEqualTo(2);
         String id = node.instanceOf("ghost").get("instanceId").asText();
 
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
 
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(500);
         assertThat(cp.headers().firstValue("X-Amzn-ErrorType")).hasValue("ServiceException");

@@ -25,7 +25,7 @@ class CheckpointRestoreIT extends RealNodeTest {
         String id = node.instanceOf("counter").get("instanceId").asText();
         assertThat(node.instanceOf("counter").get("residentMemoryBytes").asLong()).isGreaterThan(20L << 20);
 
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
         JsonNode checkpointed = node.instanceOf("counter");
         assertThat(checkpointed.get("state").asText()).isEqualTo("CHECKPOINTED");
@@ -51,7 +51,7 @@ class CheckpointRestoreIT extends RealNodeTest {
             assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
         }
         String id = node.instanceOf("printer").get("instanceId").asText();
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
         for (int n = 6; n <= 10; n++) {
             assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
@@ -69,7 +69,7 @@ class CheckpointRestoreIT extends RealNodeTest {
         assertThat(node.invoke("slow", "{\"linger\":1}").get("count").asInt()).isEqualTo(1);
         String id = node.instanceOf("slow").get("instanceId").asText();
 
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
 
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
         assertThat(TestNode.json(cp.body()).get("state").asText()).isEqualTo("CHECKPOINTED");

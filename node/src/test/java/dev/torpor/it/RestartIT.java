@@ -88,7 +88,7 @@ class RestartIT {
     void afterKill9ACheckpointedInstanceIsRestoredOnItsNextEvent() throws Exception {
         node = TestNode.inChildJvm(data, BUDGET);
         String id = deployAndInvokeTwice("{\"n\":2}");
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
 
         node.kill();

@@ -226,6 +226,11 @@ final class TestNode implements AutoCloseable {
         return json(r.body());
     }
 
+    /** Torpor's manual checkpoint of one instance, whatever it answers. */
+    HttpResponse<String> checkpoint(String id) {
+        return call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+    }
+
     /** Polls the instance until {@code condition} holds; the last view, or an error saying what it was instead. */
     JsonNode awaitInstance(String id, Predicate<JsonNode> condition, String what, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
