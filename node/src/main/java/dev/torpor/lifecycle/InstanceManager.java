@@ -12,6 +12,9 @@ import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Serves invocations with long-lived instances: routes each to an instance of its function, wakes that instance
@@ -326,9 +330,26 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
+    /** The node is done with a stopped instance: its record goes, and its files (log, channel) with it. */
     private void forget(LiveInstance inst) {
         live.remove(inst.id());
         store.delete(inst.id());
+        try {
+            inst.log.close();
+        } catch (IOException e) {
+            // closing a file we only append to: nothing is lost
+        }
+        deleteFiles(inst.id());
+    }
+
+    private void deleteFiles(String id) {
+        try {
+            PathUtils.deleteDirectory(settings.instancesDir().resolve(id));
+        } catch (NoSuchFileException e) {
+            // never had any
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String lastErrorOf(FunctionDefinition fn) {
@@ -362,7 +383,8 @@ public final class InstanceManager implements AutoCloseable {
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
         try {
-            InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
+            // Unclaimed yet BUSY: it has answered and is about to ask for its next event.
+            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
             if (s == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
             if (s == InstanceState.PAUSED) ops.resume(inst);
             ops.checkpointClaimed(inst, fn);
@@ -474,6 +496,7 @@ public final class InstanceManager implements AutoCloseable {
                 runtime.remove(s.id());
                 images.delete(s.id());
                 store.delete(s.id());
+                deleteFiles(s.id());
                 continue;
             }
             InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
@@ -503,12 +526,15 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** Checkpoints what can be, so a restart finds the instances' state on disk; the rest keeps running. */
+    /**
+     * Checkpoints what can be (idle and paused instances, and busy ones once they ask for their next event), so a
+     * restart finds the instances' state on disk; the rest keeps running.
+     */
     public void shutdown() {
         timers.shutdownNow();
         for (LiveInstance l : List.copyOf(live.values())) {
-            Instance.Snapshot s = l.instance.snapshot();
-            if (s.state() != InstanceState.IDLE && s.state() != InstanceState.PAUSED) continue;
+            InstanceState state = l.instance.snapshot().state();
+            if (state != InstanceState.IDLE && state != InstanceState.PAUSED && state != InstanceState.BUSY) continue;
             try {
                 checkpoint(l.id());
             } catch (TorporException e) {

@@ -28,7 +28,8 @@ class GetFunctionResponseTest {
     @Test
     void leavesOutConcurrencyNeverSetAndEmptyTags() {
         JsonNode json = JSON.valueToTree(
-                GetFunctionResponse.of(TestFunctions.hello(Map.of(), Map.of(), FunctionDefinition.UNRESERVED), "eu-west-1", "123456789012", "u"));
+                GetFunctionResponse.of(TestFunctions.hello(Map.of(), Map.of(), FunctionDefinition.UNRESERVED), "eu-west-1",
+                        "123456789012", "u"));
 
         assertThat(json.has("Concurrency")).isFalse();
         assertThat(json.has("Tags")).isFalse();
