@@ -46,6 +46,10 @@ final class TestNode implements AutoCloseable {
     final Path data;
     final long budget;
     private final boolean child;
+    private final String host;
+    private final List<String> nodeArgs;
+    /** Peers know this node by its address, so it keeps its port across restarts. */
+    private final boolean fixedPort;
     private Node node;
     private Process process;
     private int port;
@@ -56,15 +60,37 @@ final class TestNode implements AutoCloseable {
     }
 
     private TestNode(Path data, long budgetBytes, boolean child) throws Exception {
+        this(data, budgetBytes, child, "127.0.0.1", 0, List.of());
+    }
+
+    private TestNode(Path data, long budgetBytes, boolean child, String host, int port, List<String> nodeArgs) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
         this.child = child;
+        this.host = host;
+        this.port = port;
+        this.fixedPort = port != 0;
+        this.nodeArgs = nodeArgs;
         start();
     }
 
     /** A node run as {@code torpor node} in a JVM of its own, on this test's class path. */
     static TestNode inChildJvm(Path data, long budgetBytes) throws Exception {
         return new TestNode(data, budgetBytes, true);
+    }
+
+    /**
+     * One node of several on this host: a child JVM listening on {@code host:port} (a loopback address of its own)
+     * with {@code args} added to {@code torpor node}, e.g. {@code --node-id} and {@code --peer}.
+     */
+    static TestNode peer(Path data, long budgetBytes, String host, int port, List<String> args) throws Exception {
+        return new TestNode(data, budgetBytes, true, host, port, args);
+    }
+
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
     }
 
     void start() throws Exception {
@@ -77,14 +103,14 @@ final class TestNode implements AutoCloseable {
     }
 
     private void startChild() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        if (!fixedPort) port = freePort(host);
         String java = ProcessHandle.current().info().command().orElseThrow();
         Files.createDirectories(data);
-        process = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+        List<String> argv = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
-                "--listen", "127.0.0.1:" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget))
+                "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
+        argv.addAll(nodeArgs);
+        process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))
                 .start();
@@ -126,7 +152,7 @@ final class TestNode implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + (child ? port : node.address().getPort());
+        return "http://" + host + ":" + (child ? port : node.address().getPort());
     }
 
     /** What the child node printed, kept in its data dir (the node leaves files it does not know alone). */
