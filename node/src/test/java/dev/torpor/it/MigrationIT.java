@@ -3,15 +3,20 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.cli.TorporCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Two real node processes on their own loopback addresses: instances move between them with their state. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -114,6 +119,64 @@ class MigrationIT {
         assertThat(full.body()).contains("no room");
         assertThat(a.instanceOf("big").get("state").asText()).isEqualTo("IDLE");
         assertThat(a.invoke("big", "{}").get("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aTargetKilledMidTransferLeavesTheInstanceServingOnTheSource() throws Exception {
+        var created = a.create("heavy", "counter-python", 512, Map.of("BALLAST_MB", "300"), Map.of("torpor:suspend", "none"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        a.invoke("heavy", "{}");
+        String id = a.instanceOf("heavy").get("instanceId").asText();
+
+        var migration = CompletableFuture.supplyAsync(() ->
+                a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\",\"compress\":false}"));
+        Thread.sleep(1200); // the dump is done and the image is on its way
+        b.kill();
+        var r = migration.get(3, TimeUnit.MINUTES);
+        assertThat(r.statusCode()).as(r.body()).isGreaterThanOrEqualTo(500);
+        assertThat(r.body()).contains("stays on edge-a");
+        assertThat(a.invoke("heavy", "{}").get("count").asInt()).as("restored on the source").isEqualTo(2);
+    }
+
+    @Test
+    void aCorruptImageIsRefusedAndNothingIsRestored() throws Exception {
+        deployCounter(b, "target", "none");
+        byte[] garbage = new byte[64 * 1024];
+        new java.util.Random(1).nextBytes(garbage);
+        var r = b.call("POST", "/torpor/v1/migrations/target-00000000/image?function=target", new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(r.statusCode()).isBetween(400, 599);
+        assertThat(b.instances()).isEmpty();
+        assertThat(dataB.resolve("checkpoints/target-00000000")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    }
+
+    @Test
+    void twoMovesOfOneInstanceAtOnceAreRefused() throws Exception {
+        deployCounter(a, "contested", "none");
+        a.invoke("contested", "{}");
+        String id = a.instanceOf("contested").get("instanceId").asText();
+        var first = CompletableFuture.supplyAsync(() -> a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\"}"));
+        var second = CompletableFuture.supplyAsync(() -> a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\"}"));
+        List<Integer> statuses = List.of(first.get(2, TimeUnit.MINUTES).statusCode(), second.get(2, TimeUnit.MINUTES).statusCode());
+        assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+        assertThat(a.invoke("contested", "{}").get("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void drainMovesEveryInstanceToAPeer() throws Exception {
+        for (String name : List.of("one", "two")) {
+            deployCounter(a, name, "checkpoint");
+            a.invoke(name, "{}");
+        }
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new TorporCli()).setOut(new PrintWriter(out))
+                .execute("node", "drain", "--endpoint", a.endpoint());
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("moved edge-a → edge-b").hasLineCount(2);
+        assertThat(a.instances()).isEmpty();
+        assertThat(b.instances()).hasSize(2);
+        assertThat(a.invoke("one", "{}").get("count").asInt()).isEqualTo(2);
+        assertThat(b.invoke("two", "{}").get("count").asInt()).isEqualTo(2);
     }
 
     private static void deployCounter(TestNode node, String name, String suspend) {
