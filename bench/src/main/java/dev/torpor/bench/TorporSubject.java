@@ -41,7 +41,7 @@ final class TorporSubject extends Subject {
     static Node start(Path data, long budgetBytes, Duration admission) throws IOException, InterruptedException {
         Files.createDirectories(data);
         return Node.start(new NodeConfig("bench", new InetSocketAddress("127.0.0.1", 0), data, budgetBytes,
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(30), admission));
+                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(30), admission, java.util.List.of()));
     }
 
     @Override

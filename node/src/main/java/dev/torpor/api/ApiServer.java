@@ -1,6 +1,10 @@
 package dev.torpor.api;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.MigrationReceiver;
+import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.PeerClient;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.node.Deployments;
 import dev.torpor.node.NodeMetrics;
@@ -17,13 +21,15 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ApiServer(InetSocketAddress listen, String nodeId, String version, LambdaAccount account,
-                     Deployments deployments, InstanceManager instances, NodeMetrics metrics) throws IOException {
+    public ApiServer(InetSocketAddress listen, String version, LambdaAccount account, Deployments deployments,
+                     InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
+                     Migrations migrations, MigrationReceiver receiver) throws IOException {
         Router router = new Router();
         new FunctionsHandler(deployments, account).register(router);
-        new InvokeHandler(deployments, instances, account).register(router);
+        new InvokeHandler(deployments, instances, migrations, peers, account).register(router);
         new InstancesHandler(instances).register(router);
-        new NodeHandler(nodeId, version, instances, deployments, metrics).register(router);
+        new NodeHandler(membership, version, instances, deployments, metrics).register(router);
+        new ClusterHandler(migrations, receiver).register(router);
         server = HttpServer.create(listen, 128);
         server.createContext("/", router);
         server.setExecutor(executor);

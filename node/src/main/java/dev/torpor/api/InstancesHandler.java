@@ -2,12 +2,9 @@ package dev.torpor.api;
 
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
-import dev.torpor.lifecycle.InstanceState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 
 /** Torpor's own view of instances: list, one, its output, and manual checkpoint and restore. */
 final class InstancesHandler {
@@ -20,7 +17,7 @@ final class InstancesHandler {
     }
 
     void register(Router router) {
-        router.add("GET", BASE, r -> Response.json(200, new InstanceList(instances.list().stream().map(this::view).toList())))
+        router.add("GET", BASE, r -> Response.json(200, new InstanceView.Page(instances.list().stream().map(this::view).toList())))
                 .add("GET", BASE + "/" + ID, r -> Response.json(200, view(instances.get(r.pathParam("id")))))
                 .add("POST", BASE + "/" + ID + "/checkpoint", r -> Response.json(200, view(instances.checkpoint(r.pathParam("id")))))
                 .add("POST", BASE + "/" + ID + "/restore", r -> Response.json(200, view(instances.restore(r.pathParam("id")))))
@@ -36,11 +33,4 @@ final class InstancesHandler {
         return new InstanceView(s.function(), s.id(), s.state(), instances.residentBytes(s.id()), s.imageBytes(), s.since(),
                 s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history());
     }
-
-    record InstanceList(List<InstanceView> instances) {}
-
-    /** One instance as the API and the CLI show it; memory is read from the cgroup at the time of the request. */
-    record InstanceView(String function, String instanceId, InstanceState state, long residentMemoryBytes,
-                        long checkpointBytes, Instant lastTransition, Instant lastUsed, long invocations,
-                        long checkpoints, long restores, String lastError, List<InstanceState> history) {}
 }

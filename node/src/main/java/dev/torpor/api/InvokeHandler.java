@@ -9,7 +9,17 @@ import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.node.Deployments;
 import java.nio.charset.StandardCharsets;
+import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.PeerClient;
+import dev.torpor.cluster.PeerNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Lambda's Invoke: synchronous (RequestResponse), asynchronous (Event) and DryRun, with Lambda's payload limits. */
 final class InvokeHandler {
@@ -19,11 +29,15 @@ final class InvokeHandler {
 
     private final Deployments deployments;
     private final InstanceManager instances;
+    private final Migrations migrations;
+    private final PeerClient peers;
     private final LambdaAccount account;
 
-    InvokeHandler(Deployments deployments, InstanceManager instances, LambdaAccount account) {
+    InvokeHandler(Deployments deployments, InstanceManager instances, Migrations migrations, PeerClient peers, LambdaAccount account) {
         this.deployments = deployments;
         this.instances = instances;
+        this.migrations = migrations;
+        this.peers = peers;
         this.account = account;
     }
 
@@ -36,6 +50,8 @@ final class InvokeHandler {
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
         byte[] payload = r.body(limit, "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
+        Optional<PeerNode> elsewhere = migrations.whereIs(fn.name(), Duration.ofSeconds(fn.timeoutSeconds() + 30L));
+        if (elsewhere.isPresent()) return forward(elsewhere.get(), fn, type, payload, r);
         Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
                 System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
                 clientContext(r.header("X-Amz-Client-Context")));
@@ -50,6 +66,20 @@ final class InvokeHandler {
         };
     }
 
+    /** The function moved to another node: the caller gets that node's answer, through the same Lambda API. */
+    private Response forward(PeerNode peer, FunctionDefinition fn, String type, byte[] payload, Request r) {
+        Map<String, String> headers = new HashMap<>(Map.of("X-Amz-Invocation-Type", type, "Content-Type", "application/json"));
+        if (r.header("X-Amz-Client-Context") != null) headers.put("X-Amz-Client-Context", r.header("X-Amz-Client-Context"));
+        HttpResponse<byte[]> answer = peers.send(peer, "POST", "/2015-03-31/functions/" + fn.name() + "/invocations",
+                headers, HttpRequest.BodyPublishers.ofByteArray(payload), Duration.ofSeconds(fn.timeoutSeconds() + 60L));
+        Map<String, String> relayed = new HashMap<>();
+        for (String h : List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType")) {
+            answer.headers().firstValue(h).ifPresent(v -> relayed.put(h, v));
+        }
+        relayed.put("X-Torpor-Served-By", peer.id());
+        return new Response(answer.statusCode(), relayed, answer.body());
+    }
+
     private FunctionDefinition function(String nameOrArn) {
         String name = FunctionNames.fromNameOrArn(nameOrArn);
         try {
@@ -61,7 +91,7 @@ final class InvokeHandler {
     }
 
     private static Response answer(InvocationResult result) {
-        Response ok = new Response(200, java.util.Map.of("Content-Type", "application/json"), result.payload())
+        Response ok = new Response(200, Map.of("Content-Type", "application/json"), result.payload())
                 .withHeader("X-Amz-Executed-Version", "$LATEST");
         return result.functionError() == null ? ok : ok.withHeader("X-Amz-Function-Error", result.functionError());
     }

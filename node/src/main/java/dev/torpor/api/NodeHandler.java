@@ -2,6 +2,8 @@ package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
+import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.PeerNode;
 import dev.torpor.function.FunctionNames;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.lifecycle.InstanceManager;
@@ -10,18 +12,19 @@ import dev.torpor.node.NodeMetrics;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The node's own endpoints: what it is, Prometheus metrics, and a function's suspend policy. */
 final class NodeHandler {
-    private final String nodeId;
+    private final Membership membership;
     private final String version;
     private final InstanceManager instances;
     private final Deployments deployments;
     private final NodeMetrics metrics;
 
-    NodeHandler(String nodeId, String version, InstanceManager instances, Deployments deployments, NodeMetrics metrics) {
-        this.nodeId = nodeId;
+    NodeHandler(Membership membership, String version, InstanceManager instances, Deployments deployments, NodeMetrics metrics) {
+        this.membership = membership;
         this.version = version;
         this.instances = instances;
         this.deployments = deployments;
@@ -31,16 +34,16 @@ final class NodeHandler {
     void register(Router router) {
         router.add("GET", "/torpor/v1/node", r -> Response.json(200, info()))
                 .add("GET", "/metrics", r -> new Response(200, Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), metrics.scrape()))
-                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, policyView(deployments.get(name(r)).suspendPolicy())))
+                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, PolicyView.of(deployments.get(name(r)).suspendPolicy())))
                 .add("PUT", "/torpor/v1/functions/(?<name>[^/]+)/policy", this::setPolicy);
     }
 
     private NodeInfo info() {
         RuntimeVersions v = instances.versions();
-        return new NodeInfo(nodeId, version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
+        return new NodeInfo(membership.selfId(), version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
                 instances.budget().limitBytes(), instances.budget().usedBytes(),
                 instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum(),
-                instances.list().size(), deployments.list().size());
+                instances.list().size(), deployments.list().size(), membership.peers());
     }
 
     /** Body {@code {"suspend": "none|pause|checkpoint", "idleMs": 30000}}; either field may be left out. */
@@ -52,17 +55,10 @@ final class NodeHandler {
         if (body.has("suspend")) tags.put(SuspendPolicy.SUSPEND_TAG, body.get("suspend").asText());
         if (body.has("idleMs")) tags.put(SuspendPolicy.IDLE_MS_TAG, body.get("idleMs").asText());
         SuspendPolicy policy = SuspendPolicy.fromTags(tags);
-        return Response.json(200, policyView(deployments.setPolicy(name, policy).suspendPolicy()));
+        return Response.json(200, PolicyView.of(deployments.setPolicy(name, policy).suspendPolicy()));
     }
 
     private static String name(Request r) {
         return FunctionNames.fromNameOrArn(r.pathParam("name"));
     }
-
-    private static Map<String, Object> policyView(SuspendPolicy p) {
-        return Map.of("suspend", p.mode().tagValue(), "idleMs", p.idle().toMillis());
-    }
-
-    record NodeInfo(String nodeId, String version, String architecture, String kernel, String criu, String runc,
-                    long memoryBudgetBytes, long memoryReservedBytes, long memoryResidentBytes, int instances, int functions) {}
 }

@@ -58,6 +58,11 @@ public final class Request {
         }
     }
 
+    /** The body as it arrives, for uploads streamed straight to disk (checkpoint images). */
+    public InputStream stream() {
+        return exchange.getRequestBody();
+    }
+
     private static Map<String, String> parseQuery(String raw) {
         Map<String, String> q = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) return q;

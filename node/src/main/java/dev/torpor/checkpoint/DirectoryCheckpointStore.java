@@ -6,13 +6,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.io.IOException;
-import org.apache.commons.io.file.PathUtils;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,14 +56,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
                     files.add(new Manifest.FileEntry(f.getFileName().toString(), Files.size(f), crc32cAndSync(f)));
                 }
             }
-            Manifest complete = new Manifest(m.formatVersion(), m.function(), m.instanceId(), m.codeRevision(),
-                    m.codeSha256(), m.memoryBytes(), m.createdAt(), m.runtimeVersion(), m.criuVersion(), m.kernel(),
-                    m.architecture(), List.copyOf(files));
-            Path tmp = dir.resolve(Manifest.FILE_NAME + ".tmp");
-            JSON.writeValue(tmp.toFile(), complete);
-            sync(tmp);
-            Files.move(tmp, dir.resolve(Manifest.FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            sync(dir);
+            Manifest complete = m.withFiles(files);
+            Durable.write(dir.resolve(Manifest.FILE_NAME), JSON.writeValueAsBytes(complete));
             dropOlder(dir);
             return complete;
         } catch (IOException e) {
@@ -115,7 +106,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
     @Override
     public void discard(Path dir) {
-        deleteTree(dir);
+        Durable.deleteTree(dir);
     }
 
     /**
@@ -131,7 +122,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
         }
         Thread.ofVirtual().name("retire-" + dir.getParent().getFileName()).start(() -> {
             try {
-                deleteTree(dir);
+                Durable.deleteTree(dir);
             } catch (UncheckedIOException e) {
                 // gone already (a newer image's commit drops older ones), or left for sweepIncomplete
             }
@@ -152,7 +143,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String instanceId) {
         awaitCommit(instanceId);
-        deleteTree(root.resolve(instanceId));
+        Durable.deleteTree(root.resolve(instanceId));
     }
 
     @Override
@@ -162,7 +153,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             for (Path inst : instances.toList()) {
                 for (long seq : sequences(inst)) {
                     Path d = inst.resolve(Long.toString(seq));
-                    if (!Files.exists(d.resolve(Manifest.FILE_NAME))) deleteTree(d);
+                    if (!Files.exists(d.resolve(Manifest.FILE_NAME))) Durable.deleteTree(d);
                 }
             }
         } catch (IOException e) {
@@ -185,7 +176,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             if (seq == keptSeq) continue;
             Path older = dir.resolve(Long.toString(seq));
             try {
-                deleteTree(older);
+                Durable.deleteTree(older);
             } catch (UncheckedIOException e) {
                 if (Files.exists(older)) throw e; // else a retire() running beside us removed it first
             }
@@ -207,21 +198,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
         }
-        sync(file);
+        Durable.sync(file);
         return crc.getValue();
-    }
-
-    private static void sync(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try {
-            if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -24,10 +24,15 @@ public record Manifest(
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
 
-    /** One file of the image; CRC32C is cheap enough to take on every local dump. */
+    /** One file of the image; CRC32C is cheap enough to take on every dump and to check wherever the image goes. */
     public record FileEntry(String name, long size, long crc32c) {}
 
     public long totalBytes() {
         return files.stream().mapToLong(FileEntry::size).sum();
+    }
+
+    public Manifest withFiles(List<FileEntry> files) {
+        return new Manifest(formatVersion, function, instanceId, codeRevision, codeSha256, memoryBytes, createdAt,
+                runtimeVersion, criuVersion, kernel, architecture, List.copyOf(files));
     }
 }

@@ -1,6 +1,7 @@
 package dev.torpor.cli;
 
 import dev.torpor.api.LambdaAccount;
+import dev.torpor.cluster.PeerNode;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
@@ -12,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Run a Torpor node until stopped (SIGTERM/Ctrl-C).")
+@Command(name = "node", mixinStandardHelpOptions = true, subcommands = DrainCommand.class,
+        description = "Run a Torpor node until stopped (SIGTERM/Ctrl-C); `torpor node drain` empties a running one.")
 final class NodeCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:9000", description = "host:port of the API (default ${DEFAULT-VALUE}).")
     String listen;
@@ -31,6 +33,9 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--runc", defaultValue = "runc", description = "The runc binary.")
     String runc;
+
+    @Option(names = "--peer", paramLabel = "ID=URL", description = "Another node, e.g. edge-b=http://127.0.0.2:9000 (repeatable).")
+    java.util.List<String> peers = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -53,7 +58,7 @@ final class NodeCommand implements Callable<Integer> {
                 parseListen(listen), data.toAbsolutePath(),
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList());
     }
 
     static InetSocketAddress parseListen(String hostPort) {

@@ -22,6 +22,9 @@ public interface CodeStore {
 
     Path codeDir(String functionName, int revision);
 
+    /** The zip the revision was stored from, kept so the same code (same CodeSha256) can be sent to another node. */
+    Path zip(String functionName, int revision);
+
     /** Removes every revision of the function; nothing to remove is fine. */
     void delete(String functionName);
 

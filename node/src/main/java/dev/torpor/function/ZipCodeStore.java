@@ -53,6 +53,9 @@ final class ZipCodeStore implements CodeStore {
             staging = Files.createTempDirectory(root, STAGING_PREFIX);
             CodeUnzipper.unzip(zip, staging, maxUnzippedBytes);
             Files.createDirectories(target.getParent());
+            Path zipTmp = Files.createTempFile(root, STAGING_PREFIX, ".zip");
+            Files.write(zipTmp, zip);
+            Files.move(zipTmp, zip(functionName, revision), ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.move(staging, target, ATOMIC_MOVE);
         } catch (RuntimeException | IOException e) {
             TorporException failure = asTorpor(e, functionName, revision);
@@ -72,6 +75,11 @@ final class ZipCodeStore implements CodeStore {
     }
 
     @Override
+    public Path zip(String functionName, int revision) {
+        return root.resolve(FunctionNames.requireValid(functionName)).resolve(revision + ".zip");
+    }
+
+    @Override
     public void delete(String functionName) {
         remove(root.resolve(FunctionNames.requireValid(functionName)));
     }
@@ -79,6 +87,11 @@ final class ZipCodeStore implements CodeStore {
     @Override
     public void deleteRevision(String functionName, int revision) {
         remove(codeDir(functionName, revision));
+        try {
+            Files.deleteIfExists(zip(functionName, revision));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "Cannot delete " + zip(functionName, revision), e);
+        }
     }
 
     /** Renamed out of sight first, so a half-deleted tree never stands under a live name. */

@@ -18,6 +18,7 @@ public final class FunctionLog extends OutputStream {
     private final long maxBytes;
     private OutputStream out;
     private long size;
+    private boolean closed;
 
     public FunctionLog(Path file, long maxBytes) {
         this.file = file;
@@ -35,6 +36,7 @@ public final class FunctionLog extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
+        if (closed) return; // the instance is gone: its last output must not bring the file back
         if (out == null || size + len > maxBytes) roll();
         out.write(b, off, len);
         size += len;
@@ -45,8 +47,10 @@ public final class FunctionLog extends OutputStream {
         if (out != null) out.flush();
     }
 
+    /** For good: what the container still writes afterwards is dropped. */
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         if (out != null) out.close();
         out = null;
     }

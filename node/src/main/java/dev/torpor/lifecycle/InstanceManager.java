@@ -12,6 +12,9 @@ import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Serves invocations with long-lived instances: routes each to an instance of its function, wakes that instance
@@ -210,8 +214,9 @@ public final class InstanceManager implements AutoCloseable {
             }
             Optional<List<String>> victims = EvictionPolicy.choose(candidates(inst), budget.shortfall(inst.instance.memoryBytes()));
             if (victims.isPresent() && !victims.get().isEmpty()) {
-                victims.get().forEach(id -> evict(live.get(id)));
-                continue;
+                boolean freed = false;
+                for (String id : victims.get()) freed |= evict(live.get(id));
+                if (freed) continue; // room was made: try again at once; otherwise wait like when there are no victims
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "the memory budget (" + budget.limitBytes()
@@ -238,17 +243,21 @@ public final class InstanceManager implements AutoCloseable {
         return out;
     }
 
-    private void evict(LiveInstance victim) {
-        if (victim == null || !victim.instance.claim()) return;
-        try {
-            if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
-            victim.instance.release();
-            functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
-        } catch (TorporException e) {
-            // recorded on the instance; it stays resident and the caller looks for room elsewhere
-        } finally {
-            victim.instance.release();
+    /** Checkpoints a victim to free its memory; true when it holds none afterwards. */
+    private boolean evict(LiveInstance victim) {
+        if (victim == null) return false;
+        if (victim.instance.claim()) {
+            try {
+                if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
+                victim.instance.release();
+                functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
+            } catch (TorporException e) {
+                // recorded on the instance; it stays resident and the caller looks for room elsewhere
+            } finally {
+                victim.instance.release();
+            }
         }
+        return !budget.holds(victim.id());
     }
 
     // ---- idle policy -------------------------------------------------------------------------------------------
@@ -321,9 +330,26 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
+    /** The node is done with a stopped instance: its record goes, and its files (log, channel) with it. */
     private void forget(LiveInstance inst) {
         live.remove(inst.id());
         store.delete(inst.id());
+        try {
+            inst.log.close();
+        } catch (IOException e) {
+            // closing a file we only append to: nothing is lost
+        }
+        deleteFiles(inst.id());
+    }
+
+    private void deleteFiles(String id) {
+        try {
+            PathUtils.deleteDirectory(settings.instancesDir().resolve(id));
+        } catch (NoSuchFileException e) {
+            // never had any
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String lastErrorOf(FunctionDefinition fn) {
@@ -355,17 +381,17 @@ public final class InstanceManager implements AutoCloseable {
     public Instance.Snapshot checkpoint(String id) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
-        if (inst.instance.awaitSettled(settings.admissionTimeout()) == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
         try {
-            if (inst.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(inst);
+            // Unclaimed yet BUSY: it has answered and is about to ask for its next event.
+            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
+            if (s == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
+            if (s == InstanceState.PAUSED) ops.resume(inst);
+            ops.checkpointClaimed(inst, fn);
+            return inst.instance.snapshot();
         } finally {
             inst.instance.release();
         }
-        if (!ops.checkpoint(inst, -1, fn)) {
-            throw TorporException.conflict("instance " + id + " is " + inst.instance.snapshot().state() + " and cannot be checkpointed now");
-        }
-        return inst.instance.snapshot();
     }
 
     /** Restores a checkpointed instance now, making room in the budget as an invocation would. */
@@ -383,6 +409,67 @@ public final class InstanceManager implements AutoCloseable {
             scheduleIdle(inst);
         }
         return inst.instance.snapshot();
+    }
+
+    /**
+     * Freezes an instance for a move to another node: checkpointed if it runs, then MIGRATING, and claimed until
+     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image.
+     */
+    public CheckpointStore.Image beginMigration(String id) throws InterruptedException {
+        LiveInstance inst = find(id);
+        FunctionDefinition fn = definition(inst);
+        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is busy or already moving");
+        try {
+            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
+            if (s == InstanceState.PAUSED) ops.resume(inst);
+            if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpointClaimed(inst, fn);
+            ops.transition(inst, LifecycleEvent.MIGRATE);
+            return images.latest(id).orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
+        } catch (RuntimeException | InterruptedException e) {
+            inst.instance.release();
+            throw e;
+        }
+    }
+
+    /** Ends a move: gone from here once the target confirmed its restore, else back to CHECKPOINTED here. */
+    public void endMigration(String id, boolean moved) {
+        LiveInstance inst = find(id);
+        try {
+            ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
+            if (moved) {
+                images.delete(id);
+                inst.channel.close();
+                forget(inst);
+            }
+        } finally {
+            inst.instance.release();
+        }
+    }
+
+    /** Takes in an instance whose image another node sent and this node's checkpoint store now holds. */
+    public Instance.Snapshot adoptCheckpointed(String id, FunctionDefinition fn) {
+        if (live.containsKey(id)) throw new TorporException(ErrorKind.ALREADY_EXISTS, "instance " + id + " is already here");
+        Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.CHECKPOINTED, clock.instant());
+        images.latest(id).ifPresent(img -> instance.recordImageBytes(img.manifest().totalBytes()));
+        attach(instance, fn);
+        store.save(instance.snapshot());
+        return instance.snapshot();
+    }
+
+    /** Whether {@code bytes} more could be made resident, now or by checkpointing idle instances. */
+    public boolean canMakeRoom(long bytes) {
+        return bytes <= budget.limitBytes() && EvictionPolicy.choose(candidates(null), budget.shortfall(bytes)).isPresent();
+    }
+
+    /** Forgets an instance that never got going here (a migration in that failed): its files and records go. */
+    public void discard(String id) {
+        LiveInstance inst = live.get(id);
+        if (inst == null) {
+            images.delete(id);
+            return;
+        }
+        ops.stop(inst, LifecycleEvent.STOP);
+        forget(inst);
     }
 
     /** Ends every instance of a function (deleted, or its code replaced): containers, images and records go. */
@@ -409,6 +496,7 @@ public final class InstanceManager implements AutoCloseable {
                 runtime.remove(s.id());
                 images.delete(s.id());
                 store.delete(s.id());
+                deleteFiles(s.id());
                 continue;
             }
             InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
@@ -438,12 +526,15 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** Checkpoints what can be, so a restart finds the instances' state on disk; the rest keeps running. */
+    /**
+     * Checkpoints what can be (idle and paused instances, and busy ones once they ask for their next event), so a
+     * restart finds the instances' state on disk; the rest keeps running.
+     */
     public void shutdown() {
         timers.shutdownNow();
         for (LiveInstance l : List.copyOf(live.values())) {
-            Instance.Snapshot s = l.instance.snapshot();
-            if (s.state() != InstanceState.IDLE && s.state() != InstanceState.PAUSED) continue;
+            InstanceState state = l.instance.snapshot().state();
+            if (state != InstanceState.IDLE && state != InstanceState.PAUSED && state != InstanceState.BUSY) continue;
             try {
                 checkpoint(l.id());
             } catch (TorporException e) {

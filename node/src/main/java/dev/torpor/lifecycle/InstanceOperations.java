@@ -100,12 +100,25 @@ final class InstanceOperations {
     }
 
     /**
-     * Dumps an idle instance to disk and frees its memory. On failure the instance keeps running, idle, and the
-     * reason is recorded and thrown; the caller decides the fallback.
+     * Dumps an idle instance to disk and frees its memory, unless it was taken or changed since {@code transitions}
+     * (-1: whatever it did). When the dump fails the instance keeps running, idle, and the reason is recorded and
+     * thrown; the caller decides the fallback. When the dump succeeded but its image cannot be completed, the process
+     * is gone with no usable image: the instance fails, and the reason is thrown too.
      */
     boolean checkpoint(LiveInstance live, long transitions, FunctionDefinition fn) {
         if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.CHECKPOINT, clock.instant())) return false;
         recorded(live, LifecycleEvent.CHECKPOINT);
+        dump(live, fn);
+        return true;
+    }
+
+    /** The same for an idle instance the caller has claimed (a manual checkpoint, a migration). */
+    void checkpointClaimed(LiveInstance live, FunctionDefinition fn) {
+        transition(live, LifecycleEvent.CHECKPOINT);
+        dump(live, fn);
+    }
+
+    private void dump(LiveInstance live, FunctionDefinition fn) {
         Instant t0 = clock.instant();
         Path dir = null;
         try {
@@ -120,22 +133,29 @@ final class InstanceOperations {
             throw e;
         }
         // The process is gone and its memory free: the instance is checkpointed now. Completing the image
-        // (checksums, fsync, manifest) goes on in the background; a restore waits for it in images.latest().
+        // (checksums, fsync, manifest) goes on in the background; a restore or a transfer waits for it in
+        // images.latest(). Should it fail, the dump has already ended the process: the instance is lost.
         live.channel.close();
         budget.release(live.id());
         live.instance.recordImageBytes(images.bytesOf(dir));
         transition(live, LifecycleEvent.CHECKPOINTED);
         Duration took = Duration.between(t0, clock.instant());
+        Path image = dir;
         images.commitLater(dir, manifest(live, fn, t0)).whenComplete((m, e) -> {
             if (e == null) {
                 live.instance.recordImageBytes(m.totalBytes());
                 store.save(live.instance.snapshot());
                 observer.checkpointed(live.instance.snapshot(), took, m.totalBytes());
-            } else if (live.instance.snapshot().state() == InstanceState.CHECKPOINTED) {
-                fail(live, "checkpoint image could not be completed: " + e.getMessage());
+                return;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            String why = cause instanceof TorporException t
+                    ? t.detail() + (t.getCause() == null ? "" : " (" + t.getCause().getMessage() + ")") : String.valueOf(cause);
+            images.discard(image);
+            if (live.instance.snapshot().state() == InstanceState.CHECKPOINTED) {
+                fail(live, "checkpoint image could not be completed: " + why);
             }
         });
-        return true;
     }
 
     /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
@@ -196,9 +216,10 @@ final class InstanceOperations {
         if (m.formatVersion() != Manifest.FORMAT_VERSION) {
             throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + Manifest.FORMAT_VERSION);
         }
-        if (m.codeRevision() != fn.revision()) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image of code revision " + m.codeRevision()
-                    + " cannot run as revision " + fn.revision() + " of " + fn.name());
+        // The code's hash, not its revision number: revisions are counted per node, the bytes are the same everywhere.
+        if (!m.codeSha256().equals(fn.codeSha256())) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made with code " + m.codeSha256()
+                    + " cannot run under code " + fn.codeSha256() + " of " + fn.name());
         }
         if (!m.architecture().equals(versions.architecture())) {
             throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made on " + m.architecture() + ", this node is " + versions.architecture());

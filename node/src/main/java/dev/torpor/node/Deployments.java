@@ -32,6 +32,10 @@ public final class Deployments {
         return registry.get(name).orElseThrow(() -> TorporException.notFound("Function not found: " + name));
     }
 
+    public java.util.Optional<FunctionDefinition> find(String name) {
+        return registry.get(name);
+    }
+
     public List<FunctionDefinition> list() {
         return registry.list();
     }

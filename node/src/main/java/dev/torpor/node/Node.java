@@ -1,7 +1,12 @@
 package dev.torpor.node;
 
 import dev.torpor.api.ApiServer;
+import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
+import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.MigrationReceiver;
+import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.PeerClient;
 import dev.torpor.function.CodeStore;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
@@ -32,17 +37,22 @@ public final class Node implements AutoCloseable {
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
+        CheckpointStore images = new DirectoryCheckpointStore(config.checkpointsDir());
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
         NodeMetrics metrics = new NodeMetrics(budget);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-timers").factory());
-        InstanceManager instances = new InstanceManager(runtime, new DirectoryCheckpointStore(config.checkpointsDir()),
-                budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
+        InstanceManager instances = new InstanceManager(runtime, images, budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
                 new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
                 db.functions()::get, fn -> code.codeDir(fn.name(), fn.revision()));
         metrics.watchResident(() -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
         instances.recover();
         Deployments deployments = new Deployments(db.functions(), code, instances);
-        ApiServer api = new ApiServer(config.listen(), config.nodeId(), VERSION, config.account(), deployments, instances, metrics);
+        Membership membership = Membership.fixed(config.nodeId(), config.peers());
+        PeerClient peers = new PeerClient();
+        Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations());
+        MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations());
+        ApiServer api = new ApiServer(config.listen(), VERSION, config.account(), deployments, instances, metrics,
+                membership, peers, migrations, receiver);
         api.start();
         return new Node(db, instances, api);
     }

@@ -3,7 +3,9 @@ package dev.torpor.node;
 import dev.torpor.api.LambdaAccount;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import dev.torpor.cluster.PeerNode;
 import java.time.Duration;
+import java.util.List;
 
 /** Everything a node is started with. Everything it learns lives under {@code dataDir}. */
 public record NodeConfig(
@@ -14,7 +16,8 @@ public record NodeConfig(
         LambdaAccount account,
         String runcBinary,
         Duration initTimeout,
-        Duration admissionTimeout) {
+        Duration admissionTimeout,
+        List<PeerNode> peers) {
 
     public static final int DEFAULT_PORT = 9000;
 

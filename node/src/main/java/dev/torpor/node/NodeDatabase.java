@@ -3,6 +3,7 @@ package dev.torpor.node;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.cluster.Locations;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceStore;
@@ -51,8 +52,12 @@ public final class NodeDatabase implements AutoCloseable {
     private final PreparedStatement upsertInstance;
     private final PreparedStatement selectInstances;
     private final PreparedStatement deleteInstance;
+    private final PreparedStatement selectLocation;
+    private final PreparedStatement upsertLocation;
+    private final PreparedStatement deleteLocation;
     private final FunctionRegistry functions = new Functions();
     private final InstanceStore instances = new Instances();
+    private final Locations locations = new FunctionLocations();
 
     private NodeDatabase(Connection db) throws SQLException {
         this.db = db;
@@ -65,6 +70,10 @@ public final class NodeDatabase implements AutoCloseable {
         upsertInstance = db.prepareStatement(NodeRows.UPSERT_INSTANCE);
         selectInstances = db.prepareStatement(NodeRows.SELECT_INSTANCES);
         deleteInstance = db.prepareStatement(NodeRows.DELETE_INSTANCE);
+        selectLocation = db.prepareStatement("SELECT node_id FROM locations WHERE function = ?");
+        upsertLocation = db.prepareStatement(
+                "INSERT INTO locations (function, node_id, since) VALUES (?, ?, ?) ON CONFLICT(function) DO UPDATE SET node_id = excluded.node_id, since = excluded.since");
+        deleteLocation = db.prepareStatement("DELETE FROM locations WHERE function = ?");
     }
 
     /** Opens (or creates) the database file and brings its schema up to date. */
@@ -205,6 +214,41 @@ public final class NodeDatabase implements AutoCloseable {
         @Override
         public List<Instance.Snapshot> loadAll() {
             return locked("load instances", () -> readAll(selectInstances, NodeRows::readInstance));
+        }
+    }
+
+    public Locations locations() {
+        return locations;
+    }
+
+    /** Where migrated functions went; written durably, since a lost row would let a function answer twice. */
+    private final class FunctionLocations implements Locations {
+        @Override
+        public java.util.Optional<String> nodeOf(String function) {
+            return locked("read the location of " + function, () -> {
+                selectLocation.setString(1, function);
+                try (ResultSet rs = selectLocation.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.<String>empty();
+                }
+            });
+        }
+
+        @Override
+        public void set(String function, String nodeId) {
+            durably("record that " + function + " lives on " + nodeId, () -> {
+                upsertLocation.setString(1, function);
+                upsertLocation.setString(2, nodeId);
+                upsertLocation.setString(3, java.time.Instant.now().toString());
+                return upsertLocation.executeUpdate();
+            });
+        }
+
+        @Override
+        public void clear(String function) {
+            durably("forget the location of " + function, () -> {
+                deleteLocation.setString(1, function);
+                return deleteLocation.executeUpdate();
+            });
         }
     }
 

@@ -44,6 +44,13 @@ final class NodeSchema {
                 last_error   TEXT,
                 history      TEXT NOT NULL            -- JSON array of InstanceState names, oldest first
             );
+            """, """
+            -- Functions whose instance was migrated away: invocations here are forwarded to node_id.
+            CREATE TABLE locations (
+                function TEXT PRIMARY KEY,
+                node_id  TEXT NOT NULL,
+                since    TEXT NOT NULL
+            );
             """);
 
     private NodeSchema() {}

@@ -7,31 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A long-running function checkpointed to disk and restored on its next event, on real runc and CRIU. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CheckpointRestoreIT {
-    @TempDir
-    Path data;
-
-    TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        RealStack.assumeAvailable();
-        node = new TestNode(data, 512L << 20);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) node.close();
-    }
-
+class CheckpointRestoreIT extends RealNodeTest {
     @Test
     void pythonCounterSurvivesCheckpointAndRestoreInTheSameProcess() throws Exception {
         assertThat(node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "20"), Map.of("torpor:suspend", "none"))
@@ -43,7 +25,7 @@ class CheckpointRestoreIT {
         String id = node.instanceOf("counter").get("instanceId").asText();
         assertThat(node.instanceOf("counter").get("residentMemoryBytes").asLong()).isGreaterThan(20L << 20);
 
-        var cp = node.call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+        var cp = node.checkpoint(id);
         assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
         JsonNode checkpointed = node.instanceOf("counter");
         assertThat(checkpointed.get("state").asText()).isEqualTo("CHECKPOINTED");
@@ -60,5 +42,38 @@ class CheckpointRestoreIT {
         assertThat(restored.get("instanceId").asText()).isEqualTo(id);
         assertThat(restored.get("restores").asInt()).isEqualTo(1);
         assertThat(restored.get("checkpoints").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void whatAFunctionPrintsIsItsLogBeforeAndAfterARestore() throws Exception {
+        assertThat(node.createTestFunction("printer", "probe", 30, Map.of(), Map.of("torpor:suspend", "none")).statusCode())
+                .isEqualTo(201);
+        for (int n = 1; n <= 5; n++) {
+            assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
+        }
+        String id = node.instanceOf("printer").get("instanceId").asText();
+        var cp = node.checkpoint(id);
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+        for (int n = 6; n <= 10; n++) {
+            assertThat(node.invoke("printer", "{}").get("count").asInt()).as("count of event %d", n).isEqualTo(n);
+        }
+
+        node.awaitLog(id, IntStream.rangeClosed(1, 10).mapToObj(n -> "event " + n).toArray(String[]::new));
+        assertThat(node.instance(id).get("restores").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckpointAskedForRightAfterAnAnswerWaitsForTheFunctionToAskForItsNextEvent() throws Exception {
+        assertThat(node.createTestFunction("slow", "probe", 30, Map.of(), Map.of("torpor:suspend", "none")).statusCode())
+                .isEqualTo(201);
+        // Answered at once, but the function is BUSY for another second before it asks for its next event.
+        assertThat(node.invoke("slow", "{\"linger\":1}").get("count").asInt()).isEqualTo(1);
+        String id = node.instanceOf("slow").get("instanceId").asText();
+
+        var cp = node.checkpoint(id);
+
+        assertThat(cp.statusCode()).as(cp.body()).isEqualTo(200);
+        assertThat(TestNode.json(cp.body()).get("state").asText()).isEqualTo("CHECKPOINTED");
+        assertThat(node.invoke("slow", "{}").get("count").asInt()).isEqualTo(2);
     }
 }

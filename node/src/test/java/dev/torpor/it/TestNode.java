@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,35 +21,130 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** A real node in this JVM on an ephemeral port, and a small HTTP client for its API. */
+/**
+ * A real node on an ephemeral port, and a small HTTP client for its API. The node runs in this JVM, or with
+ * {@link #inChildJvm} as a separate {@code torpor node} process that a test can kill -9.
+ */
 final class TestNode implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+    /** Functions made for the tests, not examples: see each one's bootstrap. */
+    static final Path TEST_FUNCTIONS = Path.of("src", "test", "functions").toAbsolutePath().normalize();
+    private static final Duration CHILD_START_TIMEOUT = Duration.ofSeconds(90);
 
     final Path data;
     final long budget;
+    private final boolean child;
+    private final String host;
+    private final List<String> nodeArgs;
+    /** Peers know this node by its address, so it keeps its port across restarts. */
+    private final boolean fixedPort;
     private Node node;
+    private Process process;
+    private int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     TestNode(Path data, long budgetBytes) throws Exception {
+        this(data, budgetBytes, false);
+    }
+
+    private TestNode(Path data, long budgetBytes, boolean child) throws Exception {
+        this(data, budgetBytes, child, "127.0.0.1", 0, List.of());
+    }
+
+    private TestNode(Path data, long budgetBytes, boolean child, String host, int port, List<String> nodeArgs) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
+        this.child = child;
+        this.host = host;
+        this.port = port;
+        this.fixedPort = port != 0;
+        this.nodeArgs = nodeArgs;
         start();
     }
 
-    void start() throws Exception {
-        node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30)));
+    /** A node run as {@code torpor node} in a JVM of its own, on this test's class path. */
+    static TestNode inChildJvm(Path data, long budgetBytes) throws Exception {
+        return new TestNode(data, budgetBytes, true);
     }
 
-    /** Stops the node as an operator would (idle instances get checkpointed). */
-    void stop() {
-        node.close();
+    /**
+     * One node of several on this host: a child JVM listening on {@code host:port} (a loopback address of its own)
+     * with {@code args} added to {@code torpor node}, e.g. {@code --node-id} and {@code --peer}.
+     */
+    static TestNode peer(Path data, long budgetBytes, String host, int port, List<String> args) throws Exception {
+        return new TestNode(data, budgetBytes, true, host, port, args);
+    }
+
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    void start() throws Exception {
+        if (child) {
+            startChild();
+        } else {
+            node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
+                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of()));
+        }
+    }
+
+    private void startChild() throws Exception {
+        if (!fixedPort) port = freePort(host);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Files.createDirectories(data);
+        List<String> argv = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
+                "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
+        argv.addAll(nodeArgs);
+        process = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))
+                .start();
+        Instant deadline = Instant.now().plus(CHILD_START_TIMEOUT);
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/torpor/v1/node")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        // Killed here: a constructor that throws leaves the test no node to close.
+        boolean exited = !process.isAlive();
+        process.destroyForcibly().waitFor();
+        throw new AssertionError((exited ? "the child node exited with " + process.exitValue()
+                : "the child node did not answer within " + CHILD_START_TIMEOUT) + ":\n" + childOutput());
+    }
+
+    /** Stops the node as an operator would (idle instances get checkpointed): close, or SIGTERM to a child. */
+    void stop() throws InterruptedException {
+        if (!child) {
+            node.close();
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) throw new AssertionError("the child node did not stop on SIGTERM");
+    }
+
+    /** kill -9 of the child node: nothing of it runs its course. */
+    void kill() throws InterruptedException {
+        if (!child) throw new IllegalStateException("only a node in a child JVM can be killed");
+        process.destroyForcibly().waitFor();
     }
 
     Node node() {
@@ -56,12 +152,32 @@ final class TestNode implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + node.address().getPort();
+        return "http://" + host + ":" + (child ? port : node.address().getPort());
+    }
+
+    /** What the child node printed, kept in its data dir (the node leaves files it does not know alone). */
+    Path childLog() {
+        return data.resolve("child-node.log");
+    }
+
+    String childOutput() {
+        try {
+            return Files.exists(childLog()) ? Files.readString(childLog()) : "";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     HttpResponse<String> call(String method, String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body), headers);
+    }
+
+    HttpResponse<String> call(String method, String path, String body) {
+        return call(method, path, body, Map.of());
+    }
+
+    HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(120)).method(method, body);
         headers.forEach(b::header);
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -73,23 +189,40 @@ final class TestNode implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> call(String method, String path, String body) {
-        return call(method, path, body, Map.of());
+    /** CreateFunction with the example's code. */
+    HttpResponse<String> create(String name, String example, int memoryMiB, Map<String, String> env, Map<String, String> tags) {
+        return create(createRequest(name, zipOf(EXAMPLES.resolve(example)), memoryMiB, 30, env, tags));
     }
 
-    /** CreateFunction with the example's code; {@code extra} adds or overrides fields of the request. */
-    HttpResponse<String> create(String name, String example, int memoryMiB, Map<String, String> env, Map<String, String> tags) {
+    /** CreateFunction with one of the test functions in {@link #TEST_FUNCTIONS}. */
+    HttpResponse<String> createTestFunction(String name, String testFunction, int timeoutSeconds, Map<String, String> env,
+                                            Map<String, String> tags) {
+        return create(createRequest(name, zipOf(TEST_FUNCTIONS.resolve(testFunction)), 128, timeoutSeconds, env, tags));
+    }
+
+    HttpResponse<String> create(ObjectNode request) {
+        return call("POST", "/2015-03-31/functions", request.toString());
+    }
+
+    static ObjectNode createRequest(String name, byte[] zip, int memoryMiB, int timeoutSeconds, Map<String, String> env,
+                                    Map<String, String> tags) {
         ObjectNode req = JSON.createObjectNode();
         req.put("FunctionName", name).put("Runtime", "provided.al2023").put("Handler", "none")
-                .put("Role", "arn:aws:iam::000000000000:role/test").put("MemorySize", memoryMiB).put("Timeout", 30);
-        req.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zipOf(EXAMPLES.resolve(example))));
+                .put("Role", "arn:aws:iam::000000000000:role/test").put("MemorySize", memoryMiB).put("Timeout", timeoutSeconds);
+        req.putObject("Code").put("ZipFile", Base64.getEncoder().encodeToString(zip));
         req.putObject("Environment").set("Variables", JSON.valueToTree(env));
         req.set("Tags", JSON.valueToTree(tags));
-        return call("POST", "/2015-03-31/functions", req.toString());
+        return req;
     }
 
+    /** A synchronous Invoke, whatever it answers. */
+    HttpResponse<String> invokeRaw(String name, String payload) {
+        return call("POST", "/2015-03-31/functions/" + name + "/invocations", payload);
+    }
+
+    /** A synchronous Invoke that must succeed; its payload. */
     JsonNode invoke(String name, String payload) {
-        HttpResponse<String> r = call("POST", "/2015-03-31/functions/" + name + "/invocations", payload);
+        HttpResponse<String> r = invokeRaw(name, payload);
         if (r.statusCode() != 200 || r.headers().firstValue("X-Amz-Function-Error").isPresent()) {
             throw new AssertionError("invoke " + name + " answered " + r.statusCode() + " " + r.headers().map() + ": " + r.body());
         }
@@ -97,14 +230,64 @@ final class TestNode implements AutoCloseable {
     }
 
     JsonNode instances() {
-        return json(call("GET", "/torpor/v1/instances", null).body()).get("instances");
+        HttpResponse<String> r = call("GET", "/torpor/v1/instances", null);
+        if (r.statusCode() != 200) throw new AssertionError("listing instances answered " + r.statusCode() + ": " + r.body());
+        return json(r.body()).get("instances");
     }
 
+    /** The one live instance of a function (stopped and failed ones left aside). */
     JsonNode instanceOf(String function) {
+        List<JsonNode> found = new ArrayList<>();
         for (JsonNode i : instances()) {
-            if (i.get("function").asText().equals(function)) return i;
+            if (i.get("function").asText().equals(function) && !List.of("STOPPED", "FAILED").contains(i.get("state").asText())) {
+                found.add(i);
+            }
         }
-        throw new AssertionError("no instance of " + function + " in " + instances());
+        if (found.size() != 1) throw new AssertionError("not one live instance of " + function + " in " + instances());
+        return found.getFirst();
+    }
+
+    JsonNode instance(String id) {
+        HttpResponse<String> r = call("GET", "/torpor/v1/instances/" + id, null);
+        if (r.statusCode() != 200) throw new AssertionError("instance " + id + " answered " + r.statusCode() + ": " + r.body());
+        return json(r.body());
+    }
+
+    /** Torpor's manual checkpoint of one instance, whatever it answers. */
+    HttpResponse<String> checkpoint(String id) {
+        return call("POST", "/torpor/v1/instances/" + id + "/checkpoint", null);
+    }
+
+    /** Polls the instance until {@code condition} holds; the last view, or an error saying what it was instead. */
+    JsonNode awaitInstance(String id, Predicate<JsonNode> condition, String what, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = instance(id);
+        while (!condition.test(last)) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError(id + " did not become " + what + " within " + timeout + ": " + last);
+            Thread.sleep(50);
+            last = instance(id);
+        }
+        return last;
+    }
+
+    JsonNode awaitState(String id, String state, Duration timeout) throws InterruptedException {
+        return awaitInstance(id, i -> i.get("state").asText().equals(state), state, timeout);
+    }
+
+    /**
+     * Polls the instance's log until it holds every one of {@code lines}: output reaches the log through a pipe and a
+     * copying thread, so it may lag behind the answer of the invocation that printed it.
+     */
+    String awaitLog(String id, String... lines) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            String log = call("GET", "/torpor/v1/instances/" + id + "/logs", null).body();
+            if (Arrays.stream(lines).allMatch(l -> log.contains(l + "\n"))) return log;
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the log of " + id + " lacks some of " + List.of(lines) + ":\n" + log);
+            }
+            Thread.sleep(50);
+        }
     }
 
     static JsonNode json(String s) {
@@ -132,24 +315,50 @@ final class TestNode implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            node.instances().list().forEach(s -> node.instances().retire(s.function()));
-            node.close();
-        } catch (RuntimeException e) {
-            // stopped already, or broken by the test: the sweep below still removes everything
+        if (child) {
+            if (process != null && process.isAlive()) process.destroyForcibly().waitFor();
+        } else {
+            try {
+                node.instances().list().forEach(s -> node.instances().retire(s.function()));
+                node.close();
+            } catch (RuntimeException e) {
+                // stopped already, or broken by the test: the sweep below still removes everything
+            }
         }
         sweepContainers(data);
+    }
+
+    /** Ids of the containers runc knows under a node's data dir, running, paused or stopped. */
+    static List<String> containers(Path data) throws Exception {
+        Process list = new ProcessBuilder("runc", "--root", data.resolve("runtime/state").toString(), "list", "-q")
+                .redirectErrorStream(true).start();
+        List<String> ids = new ArrayList<>();
+        for (String id : new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\\s+")) {
+            if (!id.isBlank()) ids.add(id);
+        }
+        list.waitFor();
+        return ids;
+    }
+
+    List<String> containers() throws Exception {
+        return containers(data);
+    }
+
+    /** What runc says of a container: created, running, paused or stopped. */
+    String containerState(String id) throws Exception {
+        Process state = new ProcessBuilder("runc", "--root", data.resolve("runtime/state").toString(), "state", id)
+                .redirectErrorStream(true).start();
+        String out = new String(state.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (state.waitFor() != 0) throw new AssertionError("runc state " + id + ": " + out);
+        return json(out).get("status").asText();
     }
 
     /** Removes every container and network namespace a node on {@code data} may have left, even after kill -9. */
     static void sweepContainers(Path data) throws Exception {
         String state = data.resolve("runtime/state").toString();
-        Process list = new ProcessBuilder("runc", "--root", state, "list", "-q").redirectErrorStream(true).start();
-        for (String id : new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\\s+")) {
-            if (id.isBlank()) continue;
+        for (String id : containers(data)) {
             new ProcessBuilder("runc", "--root", state, "delete", "--force", id).inheritIO().start().waitFor();
         }
-        list.waitFor();
         // What runc forgets after a kill -9 is the namespaces the node made: all carry its scope.
         String prefix = "torpor-" + OciRuntimes.scopeOf(data.resolve("runtime")) + "-";
         Process netns = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();

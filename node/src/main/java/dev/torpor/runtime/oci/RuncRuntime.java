@@ -12,7 +12,6 @@ import java.io.IOException;
 import org.apache.commons.io.file.PathUtils;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +81,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot make the image directory " + imageDir, e);
         }
         // Freeze first: CRIU freezes the container's cgroup itself, but when its first look finds the freezer still
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
@@ -176,16 +175,24 @@ final class RuncRuntime implements ContainerRuntime {
     /**
      * Runs a detaching runc verb whose container inherits runc's stdout and stderr: pipes, since CRIU cannot dump
      * a container writing to host files. The pipe is copied to {@code output} until the container ends.
+     * <p>
+     * The pipe's read end is held by a {@code cat}, not by the runc process: the JDK closes the pipes of a process
+     * once it has exited, and a detaching runc exits as soon as the container runs, after which the function's next
+     * write would fail with EPIPE (and kill it). {@code cat} reads until the last writer, the container, is gone.
      */
     private void launch(String verb, List<String> argv, String id, OutputStream output, Path criuLog) {
         Process p;
+        Process reader;
         try {
-            p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+                    new ProcessBuilder(argv).redirectErrorStream(true), new ProcessBuilder("cat").redirectErrorStream(true)));
+            p = pipeline.getFirst();
+            reader = pipeline.getLast();
             p.getOutputStream().close();
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot run " + runcBinary, e);
         }
-        Thread.ofVirtual().name("output-" + id).start(() -> copy(p.getInputStream(), output));
+        Thread.ofVirtual().name("output-" + id).start(() -> copy(reader.getInputStream(), output));
         try {
             if (!p.waitFor(DUMP_OR_RESTORE.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -265,7 +272,7 @@ final class RuncRuntime implements ContainerRuntime {
             Files.createDirectories(log.getParent());
             Files.deleteIfExists(log);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
         return log;
     }
@@ -275,7 +282,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
     }
 
@@ -295,7 +302,7 @@ final class RuncRuntime implements ContainerRuntime {
         try {
             if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.function.FunctionDefinition;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,8 @@ class GetFunctionResponseTest {
     @Test
     void leavesOutConcurrencyNeverSetAndEmptyTags() {
         JsonNode json = JSON.valueToTree(
-                GetFunctionResponse.of(TestFunctions.hello(Map.of(), Map.of(), 0), "eu-west-1", "123456789012", "u"));
+                GetFunctionResponse.of(TestFunctions.hello(Map.of(), Map.of(), FunctionDefinition.UNRESERVED), "eu-west-1",
+                        "123456789012", "u"));
 
         assertThat(json.has("Concurrency")).isFalse();
         assertThat(json.has("Tags")).isFalse();

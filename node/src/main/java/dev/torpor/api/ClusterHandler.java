@@ -1,0 +1,58 @@
+package dev.torpor.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.TorporException;
+import dev.torpor.cluster.MigrationOffer;
+import dev.torpor.cluster.MigrationReceiver;
+import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.Replica;
+import dev.torpor.function.FunctionNames;
+import java.io.IOException;
+import java.util.Map;
+
+/** Moving instances between nodes: what an operator asks (migrate, drain) and what a source asks a target. */
+final class ClusterHandler {
+    private static final long MAX_REPLICA = 100L * 1024 * 1024;
+    private final Migrations migrations;
+    private final MigrationReceiver receiver;
+
+    ClusterHandler(Migrations migrations, MigrationReceiver receiver) {
+        this.migrations = migrations;
+        this.receiver = receiver;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/torpor/v1/instances/(?<id>[A-Za-z0-9_.-]+)/migrate", this::migrate)
+                .add("POST", "/torpor/v1/node/drain", r -> {
+                    JsonNode body = json(r, 4096);
+                    return Response.json(200, Map.of("migrations", migrations.drain(body.path("compress").asBoolean(true))));
+                })
+                .add("POST", "/torpor/v1/migrations/prepare", r -> Response.json(200,
+                        receiver.prepare(Response.JSON.treeToValue(json(r, 64 * 1024), MigrationOffer.class))))
+                .add("PUT", "/torpor/v1/replicas/(?<name>[^/]+)", r -> {
+                    Replica replica = Response.JSON.readValue(r.body(MAX_REPLICA, "replica too large"), Replica.class);
+                    if (!replica.definition().name().equals(FunctionNames.fromNameOrArn(r.pathParam("name")))) {
+                        throw TorporException.invalid("the replica's name does not match the path");
+                    }
+                    return Response.json(200, Map.of("codeSha256", receiver.replica(replica).codeSha256()));
+                })
+                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/image", r -> {
+                    String function = r.query("function");
+                    if (function == null) throw TorporException.invalid("which function? (?function=NAME)");
+                    return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream()));
+                });
+    }
+
+    /** Body {@code {"target": "edge-b", "compress": true}}. */
+    private Response migrate(Request r) throws IOException, InterruptedException {
+        JsonNode body = json(r, 4096);
+        String target = body.path("target").asText(null);
+        if (target == null || target.isBlank()) throw TorporException.invalid("say where to: {\"target\": \"<node id>\"}");
+        return Response.json(200, migrations.migrate(r.pathParam("id"), target, body.path("compress").asBoolean(true)));
+    }
+
+    private static JsonNode json(Request r, int limit) throws IOException {
+        byte[] body = r.body(limit, "request body too large");
+        return body.length == 0 ? Response.JSON.createObjectNode() : Response.JSON.readTree(body);
+    }
+}

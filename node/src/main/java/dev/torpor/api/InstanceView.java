@@ -1,0 +1,17 @@
+package dev.torpor.api;
+
+import dev.torpor.lifecycle.InstanceState;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One instance as {@code /torpor/v1/instances} shows it, to the CLI as to anyone. Memory is read from the cgroup at
+ * the time of the request; {@code history} holds the instance's last states, oldest first.
+ */
+public record InstanceView(String function, String instanceId, InstanceState state, long residentMemoryBytes,
+                           long checkpointBytes, Instant lastTransition, Instant lastUsed, long invocations,
+                           long checkpoints, long restores, String lastError, List<InstanceState> history) {
+
+    /** The body of {@code GET /torpor/v1/instances}. */
+    public record Page(List<InstanceView> instances) {}
+}

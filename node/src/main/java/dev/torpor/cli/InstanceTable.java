@@ -1,0 +1,33 @@
+package dev.torpor.cli;
+
+import dev.torpor.api.InstanceView;
+import dev.torpor.node.ByteSize;
+import java.util.List;
+
+/** How the CLI shows instances: the {@code ps} table and the one line that {@code checkpoint} and {@code restore} print. */
+final class InstanceTable {
+    static final int ERROR_WIDTH = 40;
+
+    private InstanceTable() {}
+
+    static String of(List<InstanceView> instances) {
+        Table t = new Table("FUNCTION", "INSTANCE", "STATE", "RESIDENT", "CHECKPOINT", "INVOCATIONS",
+                "CHECKPOINTS/RESTORES", "LAST ERROR");
+        for (InstanceView i : instances) {
+            t.row(i.function(), i.instanceId(), i.state(), ByteSize.format(i.residentMemoryBytes()), image(i),
+                    i.invocations(), i.checkpoints() + "/" + i.restores(), Table.truncate(i.lastError(), ERROR_WIDTH));
+        }
+        return t.render();
+    }
+
+    /** e.g. {@code counter-1f2e3d4c CHECKPOINTED, resident 0 B, checkpoint 28.7 MiB}. */
+    static String line(InstanceView i) {
+        return i.instanceId() + " " + i.state() + ", resident " + ByteSize.format(i.residentMemoryBytes())
+                + ", checkpoint " + image(i);
+    }
+
+    /** The size of the instance's last checkpoint image; "-" when it has none. */
+    static String image(InstanceView i) {
+        return i.checkpointBytes() > 0 ? ByteSize.format(i.checkpointBytes()) : "-";
+    }
+}

@@ -1,0 +1,8 @@
+package dev.torpor.cli;
+
+/** Something wrong with what the user asked for, found before or without asking the node: said in one line. */
+public final class UsageError extends RuntimeException {
+    public UsageError(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.torpor.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.ImageArchive;
+import dev.torpor.function.CodeStore;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.lifecycle.Instance;
+import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.lifecycle.InstanceState;
+import dev.torpor.node.Deployments;
+import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.io.input.BoundedInputStream;
+
+/**
+ * Moves instances to other nodes by stop-and-copy: checkpoint here, stream the image (zstd, checksummed) to the
+ * target, which restores it and confirms; only then is the copy here deleted and the function's invocations forwarded.
+ * Anything failing before the confirmation leaves the instance here, restored if it was running.
+ */
+public final class Migrations {
+    private static final System.Logger LOG = System.getLogger("torpor.migration");
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final Duration TRANSFER = Duration.ofMinutes(30);
+    private static final long PROGRESS_STEP = 16L << 20;
+
+    private final Membership membership;
+    private final PeerClient peers;
+    private final InstanceManager instances;
+    private final Deployments deployments;
+    private final CodeStore code;
+    private final Locations locations;
+    private final Map<String, CountDownLatch> moving = new ConcurrentHashMap<>();
+
+    public Migrations(Membership membership, PeerClient peers, InstanceManager instances, Deployments deployments,
+                      CodeStore code, Locations locations) {
+        this.membership = membership;
+        this.peers = peers;
+        this.instances = instances;
+        this.deployments = deployments;
+        this.code = code;
+        this.locations = locations;
+    }
+
+    public MigrationReport migrate(String instanceId, String targetId, boolean compress) throws InterruptedException {
+        if (targetId.equals(membership.selfId())) throw TorporException.invalid("instance " + instanceId + " is on " + targetId + " already");
+        PeerNode target = membership.require(targetId);
+        Instance.Snapshot s = instances.get(instanceId);
+        FunctionDefinition fn = deployments.get(s.function());
+        RuntimeVersions v = instances.versions();
+        JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
+                new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
+        if (!answer.path("hasCode").asBoolean()) sendReplica(target, fn);
+
+        CountDownLatch done = new CountDownLatch(1);
+        if (moving.putIfAbsent(fn.name(), done) != null) throw TorporException.conflict(fn.name() + " is being moved already");
+        try {
+            return move(s, fn, target, compress);
+        } finally {
+            moving.remove(fn.name());
+            done.countDown();
+        }
+    }
+
+    private MigrationReport move(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, boolean compress) throws InterruptedException {
+        boolean wasRunning = s.state().resident();
+        long t0 = System.nanoTime();
+        CheckpointStore.Image image = instances.beginMigration(s.id());
+        long imageBytes = image.manifest().totalBytes();
+        AtomicReference<BoundedInputStream> sent = new AtomicReference<>();
+        try {
+            peers.stream(target, "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name(),
+                    Map.of("Content-Type", "application/octet-stream"), () -> {
+                        sent.set(counting(archive(image, compress, s.id(), target.id())));
+                        return sent.get();
+                    }, TRANSFER);
+        } catch (TorporException e) {
+            instances.endMigration(s.id(), false);
+            if (wasRunning) restoreHere(s.id());
+            throw new TorporException(e.kind(), "moving " + s.id() + " to " + target.id() + " failed; it stays on "
+                    + membership.selfId() + ": " + e.getMessage(), e);
+        }
+        long frozen = wasRunning ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : 0;
+        instances.endMigration(s.id(), true);
+        locations.set(fn.name(), target.id());
+        MigrationReport report = new MigrationReport(s.id(), fn.name(), membership.selfId(), target.id(), imageBytes,
+                sent.get().getCount(), compress, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), frozen);
+        LOG.log(System.Logger.Level.INFO, "{0}", report);
+        return report;
+    }
+
+    /** Every instance to the peer with the most free memory that will take it; a failure leaves that one here. */
+    public List<Object> drain(boolean compress) throws InterruptedException {
+        List<Object> results = new ArrayList<>();
+        for (Instance.Snapshot s : instances.list()) {
+            if (s.state() == InstanceState.FAILED || s.state().terminal()) continue;
+            try {
+                results.add(migrate(s.id(), roomiest(s.memoryBytes()), compress));
+            } catch (TorporException e) {
+                results.add(Map.of("instanceId", s.id(), "error", e.getMessage()));
+            }
+        }
+        return results;
+    }
+
+    /** Where a function lives if not here, waiting out a move of it under way. */
+    public Optional<PeerNode> whereIs(String function, Duration wait) throws InterruptedException {
+        CountDownLatch m = moving.get(function);
+        if (m != null && !m.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TorporException(ErrorKind.TIMEOUT, function + " is still being moved");
+        }
+        return locations.nodeOf(function).filter(n -> !n.equals(membership.selfId())).flatMap(membership::peer);
+    }
+
+    private String roomiest(long memoryBytes) {
+        return membership.peers().stream()
+                .map(p -> Map.entry(p.id(), freeMemory(p)))
+                .filter(e -> e.getValue() >= memoryBytes)
+                .max(Comparator.comparingLong(Map.Entry::getValue))
+                .map(Map.Entry::getKey)
+                .orElseThrow(() -> new TorporException(ErrorKind.TOO_MANY_REQUESTS, "no peer has " + memoryBytes + " bytes free"));
+    }
+
+    private long freeMemory(PeerNode p) {
+        try {
+            JsonNode info = peers.call(p, "GET", "/torpor/v1/node", null, CALL);
+            return info.path("memoryBudgetBytes").asLong() - info.path("memoryReservedBytes").asLong();
+        } catch (TorporException e) {
+            return -1; // unreachable peers take nothing
+        }
+    }
+
+    private void sendReplica(PeerNode target, FunctionDefinition fn) {
+        try {
+            peers.call(target, "PUT", "/torpor/v1/replicas/" + fn.name(),
+                    new Replica(fn, Files.readAllBytes(code.zip(fn.name(), fn.revision()))), CALL);
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot read the code of " + fn.name() + " to send it", e);
+        }
+    }
+
+    private void restoreHere(String id) {
+        try {
+            instances.restore(id);
+        } catch (TorporException | InterruptedException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} stays checkpointed here; it restores on its next event: {1}", id, e.getMessage());
+        }
+    }
+
+    private static BoundedInputStream counting(InputStream in) {
+        try {
+            return BoundedInputStream.builder().setInputStream(in).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The image as a stream, written on a thread of its own while the HTTP client sends it. */
+    private static InputStream archive(CheckpointStore.Image image, boolean compress, String id, String to) {
+        try {
+            PipedInputStream in = new PipedInputStream(1 << 16);
+            PipedOutputStream out = new PipedOutputStream(in);
+            long total = image.manifest().totalBytes();
+            Thread.ofVirtual().name("send-" + id).start(() -> {
+                AtomicLong nextReport = new AtomicLong(PROGRESS_STEP);
+                try (out) {
+                    ImageArchive.write(image.dir(), out, compress, done -> {
+                        if (done >= nextReport.get()) {
+                            nextReport.addAndGet(PROGRESS_STEP);
+                            LOG.log(System.Logger.Level.INFO, "sending {0} to {1}: {2}%", id, to, done * 100 / Math.max(1, total));
+                        }
+                    });
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "sending " + id + " to " + to + " stopped", e);
+                }
+            });
+            return in;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.torpor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.torpor.function.SuspendPolicy;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** How the command line is read, without a node: picocli's parseArgs fills in the command objects. */
+class CommandParsingTest {
+    private static <T> T parsed(Class<T> type, String... args) {
+        ParseResult result = new CommandLine(new TorporCli()).parseArgs(args);
+        return type.cast(result.subcommand().commandSpec().userObject());
+    }
+
+    @Test
+    void deployTakesRepeatedEnvAndAPolicyInAnyCase() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "counter", "examples/counter-python", "--memory", "256",
+                "--env", "BALLAST_MB=40", "--env", "GREETING=a=b", "--suspend", "Checkpoint", "--idle-ms", "1000",
+                "--concurrency", "2");
+        assertThat(d.name).isEqualTo("counter");
+        assertThat(d.path).isEqualTo(Path.of("examples/counter-python"));
+        assertThat(d.memoryMiB).isEqualTo(256);
+        assertThat(d.timeoutSeconds).as("left to the default when creating, unchanged when updating").isNull();
+        assertThat(d.environment).containsExactly(Map.entry("BALLAST_MB", "40"), Map.entry("GREETING", "a=b"));
+        assertThat(d.policy.suspend).isEqualTo(SuspendPolicy.Mode.CHECKPOINT);
+        assertThat(d.policy.tags()).containsOnly(Map.entry("torpor:suspend", "checkpoint"), Map.entry("torpor:idle-ms", "1000"));
+        assertThat(d.concurrency).isEqualTo(2);
+        assertThat(d.update).isFalse();
+    }
+
+    @Test
+    void deployWithoutPolicyOptionsSendsNoPolicy() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "f", "f.zip", "--update");
+        assertThat(d.update).isTrue();
+        assertThat(d.policy.given()).isFalse();
+        assertThat(d.policy.tags()).isEmpty();
+        assertThat(d.environment).isNull();
+    }
+
+    @Test
+    void anUnknownSuspendModeIsRefused() {
+        assertThatThrownBy(() -> parsed(PolicyCommand.class, "policy", "f", "--suspend", "sleep"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'sleep' is not one of none, pause, checkpoint");
+    }
+
+    @Test
+    void policyChangeCarriesOnlyWhatWasGiven() {
+        PolicyCommand p = parsed(PolicyCommand.class, "policy", "f", "--idle-ms", "500");
+        assertThat(p.policy.change().suspend()).isNull();
+        assertThat(p.policy.change().idleMs()).isEqualTo(500L);
+    }
+
+    @Test
+    void invokePayloadIsOptionalAndEventIsAFlag() {
+        InvokeCommand i = parsed(InvokeCommand.class, "invoke", "f", "{\"n\":1}", "--event");
+        assertThat(i.payload).isEqualTo("{\"n\":1}");
+        assertThat(i.event).isTrue();
+        assertThat(parsed(InvokeCommand.class, "invoke", "f").payload).isNull();
+    }
+
+    @Test
+    void theEndpointIsSharedByEveryClientCommand() {
+        String byDefault = System.getenv().getOrDefault("TORPOR_ENDPOINT", NodeClient.DEFAULT_ENDPOINT);
+        assertThat(parsed(PsCommand.class, "ps").endpoint.url).isEqualTo(byDefault);
+        assertThat(parsed(PsCommand.class, "ps", "--json", "--endpoint", "http://edge-7:9000").endpoint.url).isEqualTo("http://edge-7:9000");
+        assertThat(parsed(RmCommand.class, "rm", "f", "--endpoint", "http://h:1").endpoint.url).isEqualTo("http://h:1");
+        assertThat(parsed(CheckpointCommand.class, "checkpoint", "f-1", "--endpoint", "http://h:1").endpoint.url).isEqualTo("http://h:1");
+    }
+
+    @Test
+    void anUnreachableNodeIsOneLineAndExitTwo() {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new TorporCli());
+        cli.setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err));
+        int exit = cli.execute("ps", "--endpoint", "http://127.0.0.1:1");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: no Torpor node answers at http://127.0.0.1:1").hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.torpor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.torpor.api.InstanceView;
+import dev.torpor.lifecycle.InstanceState;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TableTest {
+    @Test
+    void columnsAreAsWideAsTheirWidestCellWithoutTrailingSpaces() {
+        String t = new Table("NAME", "SIZE", "NOTE").row("a", "1.0 KiB", "").row("longer-name", "0 B", "x").render();
+        assertThat(t).isEqualTo("""
+                NAME         SIZE     NOTE
+                a            1.0 KiB
+                longer-name  0 B      x
+                """);
+    }
+
+    @Test
+    void aRowOfTheWrongWidthIsABug() {
+        assertThatThrownBy(() -> new Table("A", "B").row("only one")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void truncateCutsWithAnEllipsisAndKeepsOneLine() {
+        assertThat(Table.truncate("short", 10)).isEqualTo("short");
+        assertThat(Table.truncate("exactly10!", 10)).isEqualTo("exactly10!");
+        assertThat(Table.truncate("function process\nexited with status 1", 20)).isEqualTo("function process ex…").hasSize(20);
+        assertThat(Table.truncate(null, 5)).isEmpty();
+    }
+
+    @Test
+    void psShowsHumanSizesCountsAndTheLastErrorCut() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        var running = new InstanceView("counter", "counter-1a2b3c4d", InstanceState.IDLE, 50L << 20, 0, t, t, 3, 0, 0,
+                null, List.of(InstanceState.STARTING, InstanceState.IDLE));
+        var saved = new InstanceView("density-1", "density-1-00ff00ff", InstanceState.CHECKPOINTED, 0, 71_500_000, t, t,
+                2, 2, 1, "checkpoint failed: criu dump exited with status 1 because of an open socket", List.of());
+
+        assertThat(InstanceTable.of(List.of(running, saved))).isEqualTo("""
+                FUNCTION   INSTANCE            STATE         RESIDENT  CHECKPOINT  INVOCATIONS  CHECKPOINTS/RESTORES  LAST ERROR
+                counter    counter-1a2b3c4d    IDLE          50.0 MiB  -           3            0/0
+                density-1  density-1-00ff00ff  CHECKPOINTED  0 B       68.2 MiB    2            2/1                   checkpoint failed: criu dump exited wit…
+                """);
+        assertThat(InstanceTable.line(saved)).isEqualTo("density-1-00ff00ff CHECKPOINTED, resident 0 B, checkpoint 68.2 MiB");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.torpor.it;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An integration test against a real node in this JVM on a fresh data dir: skipped without runc and CRIU, and its
+ * containers removed after each test, whether it passed or not.
+ */
+abstract class RealNodeTest {
+    @TempDir
+    Path data;
+
+    TestNode node;
+
+    /** The node's memory budget; tests about the budget choose their own. */
+    long budgetBytes() {
+        return 512L << 20;
+    }
+
+    @BeforeEach
+    void startNode() throws Exception {
+        RealStack.assumeAvailable();
+        node = new TestNode(data, budgetBytes());
+    }
+
+    @AfterEach
+    void stopNode() throws Exception {
+        if (node != null) node.close();
+    }
+}

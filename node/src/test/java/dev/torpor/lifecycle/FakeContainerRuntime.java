@@ -1,0 +1,169 @@
+package dev.torpor.lifecycle;
+
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtime.ContainerStatus;
+import dev.torpor.runtime.RuntimeVersions;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link ContainerRuntime} without containers: each "container" is a {@link FakeFunction} whose relay connects to
+ * the instance's channel socket as torpor-init would. Records every lifecycle verb it is asked for, and can be told to
+ * fail the next call of a verb the way runc does, with the tool's stderr in the exception.
+ */
+final class FakeContainerRuntime implements ContainerRuntime, AutoCloseable {
+    static final RuntimeVersions VERSIONS =
+            new RuntimeVersions("runc 1.2.0 (fake)", "criu 4.2 (fake)", "6.1.0-fake", System.getProperty("os.arch"));
+
+    enum Verb { START, PAUSE, RESUME, CHECKPOINT, RESTORE, REMOVE }
+
+    /** One lifecycle call as the node made it; reads like {@code checkpoint} or {@code checkpoint (failed)}. */
+    record Call(Verb verb, String id, boolean failed) {
+        @Override
+        public String toString() {
+            return verb.name().toLowerCase(Locale.ROOT) + (failed ? " (failed)" : "");
+        }
+    }
+
+    private final Map<String, FakeFunction> containers = new HashMap<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<Verb, String> failNext = new EnumMap<>(Verb.class);
+    private final List<Integer> containersAtLaunch = new ArrayList<>();
+
+    /** The next call of {@code verb} fails, changing nothing, with {@code stderr} as the tool's words. */
+    synchronized void failNext(Verb verb, String stderr) {
+        failNext.put(verb, stderr);
+    }
+
+    /** Every lifecycle call for one instance, in order, as words. */
+    synchronized List<String> verbs(String id) {
+        return calls.stream().filter(c -> c.id().equals(id)).map(Call::toString).toList();
+    }
+
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized long count(Verb verb) {
+        return calls.stream().filter(c -> c.verb() == verb && !c.failed()).count();
+    }
+
+    /** How many containers existed right after each start or restore, the new one included. */
+    synchronized List<Integer> containersAtLaunch() {
+        return List.copyOf(containersAtLaunch);
+    }
+
+    synchronized int containerCount() {
+        return containers.size();
+    }
+
+    @Override
+    public synchronized void start(ContainerSpec spec, OutputStream output) {
+        call(Verb.START, spec.id());
+        launched(spec, FakeFunction.start(spec.id(), socket(spec)));
+    }
+
+    @Override
+    public synchronized void restore(ContainerSpec spec, Path imageDir, OutputStream output) {
+        call(Verb.RESTORE, spec.id());
+        launched(spec, FakeFunction.restore(spec.id(), socket(spec), imageDir));
+    }
+
+    @Override
+    public synchronized void pause(String id) {
+        call(Verb.PAUSE, id);
+        existing(id).freeze();
+    }
+
+    @Override
+    public synchronized void resume(String id) {
+        call(Verb.RESUME, id);
+        existing(id).thaw();
+    }
+
+    /** As CRIU does: freeze, dump, then kill unless asked to leave it running. */
+    @Override
+    public synchronized void checkpoint(String id, Path imageDir, boolean leaveRunning) {
+        call(Verb.CHECKPOINT, id);
+        FakeFunction f = existing(id);
+        f.freeze();
+        f.dumpTo(imageDir);
+        if (leaveRunning) {
+            f.thaw();
+        } else {
+            containers.remove(id).kill();
+        }
+    }
+
+    @Override
+    public synchronized void remove(String id) {
+        call(Verb.REMOVE, id);
+        FakeFunction f = containers.remove(id);
+        if (f != null) f.kill();
+    }
+
+    @Override
+    public synchronized Optional<ContainerStatus> status(String id) {
+        return Optional.ofNullable(containers.get(id)).map(f ->
+                new ContainerStatus(id, f.frozen() ? ContainerStatus.State.PAUSED : ContainerStatus.State.RUNNING, 4242));
+    }
+
+    @Override
+    public synchronized List<String> list() {
+        return List.copyOf(containers.keySet());
+    }
+
+    @Override
+    public synchronized long residentBytes(String id) {
+        return containers.containsKey(id) ? 32L << 20 : 0;
+    }
+
+    @Override
+    public RuntimeVersions versions() {
+        return VERSIONS;
+    }
+
+    @Override
+    public synchronized void close() {
+        containers.values().forEach(FakeFunction::kill);
+        containers.clear();
+    }
+
+    /** Records the call, or fails it as told; a failed call changes nothing. */
+    private void call(Verb verb, String id) {
+        String stderr = failNext.remove(verb);
+        calls.add(new Call(verb, id, stderr != null));
+        if (stderr != null) {
+            throw new TorporException(ErrorKind.FAILED, "runc " + verb.name().toLowerCase(Locale.ROOT) + " of " + id + " failed",
+                    1, stderr, null);
+        }
+    }
+
+    private void launched(ContainerSpec spec, FakeFunction process) {
+        if (containers.putIfAbsent(spec.id(), process) != null) {
+            process.kill();
+            throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
+        }
+        containersAtLaunch.add(containers.size());
+    }
+
+    private FakeFunction existing(String id) {
+        FakeFunction f = containers.get(id);
+        if (f == null) throw TorporException.notFound("no container " + id);
+        return f;
+    }
+
+    private static Path socket(ContainerSpec spec) {
+        return spec.channelDir().resolve(FakeFunction.SOCKET);
+    }
+}
