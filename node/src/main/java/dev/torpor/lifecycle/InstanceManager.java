@@ -388,6 +388,12 @@ public final class InstanceManager implements AutoCloseable {
             if (s == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
             if (s == InstanceState.PAUSED) ops.resume(inst);
             ops.checkpointClaimed(inst, fn);
+            // The idle policy frees the memory and lets the image complete in the background; a caller of this
+            // API is answered once the image is complete on disk, so a crash right after cannot lose the instance.
+            if (images.latest(id).isEmpty()) {
+                throw new TorporException(ErrorKind.FAILED, "the checkpoint image of " + id + " could not be completed: "
+                        + inst.instance.snapshot().lastError());
+            }
             return inst.instance.snapshot();
         } finally {
             inst.instance.release();

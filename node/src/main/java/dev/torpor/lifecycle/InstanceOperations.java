@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The side effects of the lifecycle. Each operation moves the instance into its {@code -ING} state, runs runc or
@@ -133,29 +135,44 @@ final class InstanceOperations {
             throw e;
         }
         // The process is gone and its memory free: the instance is checkpointed now. Completing the image
-        // (checksums, fsync, manifest) goes on in the background; a restore or a transfer waits for it in
-        // images.latest(). Should it fail, the dump has already ended the process: the instance is lost.
+        // (checksums, fsync, manifest) goes on in the background where the store does it so (commitLater is
+        // under way before the transition, so a restore or a transfer waits for it in images.latest()). Should
+        // it fail, the dump has already ended the process: the instance is lost.
         live.channel.close();
         budget.release(live.id());
         live.instance.recordImageBytes(images.bytesOf(dir));
+        Path image = dir;
+        CompletableFuture<Manifest> completing = images.commitLater(dir, manifest(live, fn, t0));
+        if (completing.isCompletedExceptionally()) { // a store that completes at once, and failed
+            TorporException e = commitFailure(completing.exceptionNow());
+            images.discard(image);
+            fail(live, "checkpoint image could not be completed: " + why(e));
+            throw e;
+        }
         transition(live, LifecycleEvent.CHECKPOINTED);
         Duration took = Duration.between(t0, clock.instant());
-        Path image = dir;
-        images.commitLater(dir, manifest(live, fn, t0)).whenComplete((m, e) -> {
+        completing.whenComplete((m, e) -> {
             if (e == null) {
                 live.instance.recordImageBytes(m.totalBytes());
                 store.save(live.instance.snapshot());
                 observer.checkpointed(live.instance.snapshot(), took, m.totalBytes());
                 return;
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof TorporException t
-                    ? t.detail() + (t.getCause() == null ? "" : " (" + t.getCause().getMessage() + ")") : String.valueOf(cause);
             images.discard(image);
             if (live.instance.snapshot().state() == InstanceState.CHECKPOINTED) {
-                fail(live, "checkpoint image could not be completed: " + why);
+                fail(live, "checkpoint image could not be completed: " + why(commitFailure(e)));
             }
         });
+    }
+
+    private static TorporException commitFailure(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof TorporException t ? t
+                : new TorporException(ErrorKind.FAILED, "cannot complete the checkpoint image", cause);
+    }
+
+    private static String why(TorporException e) {
+        return e.detail() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
     }
 
     /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
