@@ -97,8 +97,10 @@ public final class Report {
                 `docker import` / `podman import`, used as-is by runc).
                 - Samples are interleaved: each round visits every size and, at each size, every system in turn.
                 - Suspend: the peers' time is their CLI command (`runc checkpoint`, `docker checkpoint create`, `podman container \
-                checkpoint`, `… pause`); Torpor's checkpoint is `POST /torpor/v1/instances/{id}/checkpoint` end to end, its pause \
-                is the lifecycle's own timer (idle policy `pause`, read from `/metrics`), since pausing has no API call.
+                checkpoint`, `… pause`), which returns once the image is written (not fsynced) and the memory freed. Torpor's is its \
+                lifecycle's own timer (read from `/metrics`), the path its idle policy and eviction run: for a checkpoint, from the \
+                dump's start until the memory is freed (triggered by `POST /torpor/v1/instances/{id}/checkpoint`, whose answer \
+                also waits for the image's checksums and fsync: shown as api-checkpoint); for a pause, the idle policy's freeze.
                 - Wake: from the event's arrival to the answer: the harness (or Torpor) runs `unpause`/`restore`/`run` and then \
                 sends the request. A cold start loses the function's state (its counter starts again at 1).
                 - Torpor frees the function's memory first and completes the image (checksums, fsync, manifest) in the \
@@ -150,8 +152,9 @@ public final class Report {
         md.append('\n');
 
         md.append("## Torpor's own operation timers (ms, median (p95))\n\n");
-        md.append("What the lifecycle measured inside the node for the same operations, without the HTTP request and the function's answer.\n\n");
-        List<String> ops = List.of(Results.OP_PAUSE, Results.OP_RESUME, Results.OP_CHECKPOINT, Results.OP_RESTORE);
+        md.append("What the lifecycle measured inside the node for the same operations, without the HTTP request and the function's answer; "
+                + "api-checkpoint is the checkpoint API call, which answers once the image is also checksummed and fsynced.\n\n");
+        List<String> ops = List.of(Results.OP_PAUSE, Results.OP_RESUME, Results.OP_CHECKPOINT, Results.OP_RESTORE, Results.API_CHECKPOINT);
         md.append(header("size", ops));
         for (int size : r.settings().sizesMb()) {
             List<String> cells = new ArrayList<>();

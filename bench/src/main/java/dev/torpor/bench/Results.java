@@ -32,6 +32,8 @@ public record Results(
     /** Torpor's own account of its operations (the lifecycle's timers, read from /metrics). */
     public static final String OP_PAUSE = "op-pause", OP_RESUME = "op-resume", OP_CHECKPOINT = "op-checkpoint",
             OP_RESTORE = "op-restore";
+    /** Torpor's checkpoint API call, which answers once the image is complete and fsynced. */
+    public static final String API_CHECKPOINT = "api-checkpoint";
     public static final List<String> MEASURES = List.of(PAUSE, CHECKPOINT, WAKE_UNPAUSE, WAKE_RESTORE, WAKE_COLD);
 
     public record Machine(String cpu, int cores, long memoryBytes, String os, String kernel, String cgroups,
