@@ -558,6 +558,7 @@ public final class InstanceManager implements AutoCloseable {
     public void close() {
         timers.shutdownNow();
         live.values().forEach(l -> l.channel.close());
+        runtime.release();
     }
 
     private LiveInstance find(String id) {

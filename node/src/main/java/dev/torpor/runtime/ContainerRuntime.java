@@ -40,4 +40,7 @@ public interface ContainerRuntime {
     long residentBytes(String id);
 
     RuntimeVersions versions();
+
+    /** Lets go of what the runtime keeps ready for itself (a spare network namespace); containers are untouched. */
+    default void release() {}
 }

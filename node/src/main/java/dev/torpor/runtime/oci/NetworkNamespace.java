@@ -33,6 +33,7 @@ final class NetworkNamespace {
     private final AtomicLong serial = new AtomicLong(System.currentTimeMillis());
     private final AtomicReference<String> spare = new AtomicReference<>();
     private final AtomicBoolean preparing = new AtomicBoolean();
+    private volatile boolean closed;
 
     /** {@code names}: where the node records which namespace each container uses (kept across restarts). */
     NetworkNamespace(String scope, Path names) {
@@ -86,13 +87,22 @@ final class NetworkNamespace {
         }
     }
 
+    /** Drops the spare; none is made after this (a node's namespaces must not outlive it, its containers' aside). */
+    void close() {
+        closed = true;
+        String name = spare.getAndSet(null);
+        if (name != null) drop(name);
+    }
+
     private void prepareSpare(Duration after) {
-        if (spare.get() != null || !preparing.compareAndSet(false, true)) return;
+        if (closed || spare.get() != null || !preparing.compareAndSet(false, true)) return;
         Thread.ofVirtual().name("netns-spare").start(() -> {
             try {
                 Thread.sleep(after);
+                if (closed) return;
                 String made = make();
                 if (!spare.compareAndSet(null, made)) drop(made);
+                if (closed) close(); // closed while it was being made
             } catch (RuntimeException | InterruptedException e) {
                 // no spare this time: the next container makes its own
             } finally {

@@ -103,6 +103,11 @@ final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void release() {
+        netns.close();
+    }
+
+    @Override
     public void pause(String id) {
         requireExists(id);
         ProcessRunner.run(runc.pause(id), QUICK);
