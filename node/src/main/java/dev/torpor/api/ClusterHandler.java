@@ -2,6 +2,9 @@ package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
+import dev.torpor.cluster.BackupCommit;
+import dev.torpor.cluster.BackupOffer;
+import dev.torpor.cluster.BackupReceiver;
 import dev.torpor.cluster.MigrationOffer;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
@@ -10,15 +13,19 @@ import dev.torpor.function.FunctionNames;
 import java.io.IOException;
 import java.util.Map;
 
-/** Moving instances between nodes: what an operator asks (migrate, drain) and what a source asks a target. */
+/** Moving and copying instances between nodes: what an operator asks (migrate, drain), and what one node asks another. */
 final class ClusterHandler {
     private static final long MAX_REPLICA = 100L * 1024 * 1024;
+    /** A chunk list or recipe: 67 bytes of JSON per 4 KiB page, so about 17 MB for a 1 GiB image. */
+    private static final int MAX_OFFER = 64 << 20;
     private final Migrations migrations;
     private final MigrationReceiver receiver;
+    private final BackupReceiver backups;
 
-    ClusterHandler(Migrations migrations, MigrationReceiver receiver) {
+    ClusterHandler(Migrations migrations, MigrationReceiver receiver, BackupReceiver backups) {
         this.migrations = migrations;
         this.receiver = receiver;
+        this.backups = backups;
     }
 
     void register(Router router) {
@@ -40,7 +47,14 @@ final class ClusterHandler {
                     String function = r.query("function");
                     if (function == null) throw TorporException.invalid("which function? (?function=NAME)");
                     return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream()));
-                });
+                })
+                .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
+                        backups.missing(Response.JSON.treeToValue(json(r, MAX_OFFER), BackupOffer.class))))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/chunks", r ->
+                        Response.json(200, Map.of("received", backups.chunks(r.stream()))))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)", r -> Response.json(200,
+                        backups.commit(r.pathParam("id"), Response.JSON.treeToValue(json(r, MAX_OFFER), BackupCommit.class))));
     }
 
     /** Body {@code {"target": "edge-b", "compress": true}}. */

@@ -3,6 +3,8 @@ package dev.torpor.node;
 import dev.torpor.api.ApiServer;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
+import dev.torpor.cluster.BackupReceiver;
+import dev.torpor.cluster.BackupScheduler;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
@@ -25,11 +27,15 @@ public final class Node implements AutoCloseable {
     private final NodeDatabase database;
     private final InstanceManager instances;
     private final ApiServer api;
+    private final BackupScheduler backupScheduler;
+    private final BackupReceiver backups;
 
-    private Node(NodeDatabase database, InstanceManager instances, ApiServer api) {
+    private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler, BackupReceiver backups) {
         this.database = database;
         this.instances = instances;
         this.api = api;
+        this.backupScheduler = backupScheduler;
+        this.backups = backups;
     }
 
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
@@ -51,10 +57,15 @@ public final class Node implements AutoCloseable {
         PeerClient peers = new PeerClient();
         Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations());
         MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations());
+        BackupReceiver backups = new BackupReceiver(config.backupsDir(), deployments, db.locations());
         ApiServer api = new ApiServer(config.listen(), VERSION, config.account(), deployments, instances, metrics,
-                membership, peers, migrations, receiver);
+                membership, peers, migrations, receiver, backups);
         api.start();
-        return new Node(db, instances, api);
+        BackupScheduler backupScheduler = new BackupScheduler(membership, peers, instances, db.functions(), code,
+                new DirectoryCheckpointStore(config.backupStagingDir()),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
+        backupScheduler.start();
+        return new Node(db, instances, api, backupScheduler, backups);
     }
 
     public InetSocketAddress address() {
@@ -68,7 +79,9 @@ public final class Node implements AutoCloseable {
     /** Stops serving and checkpoints idle instances, so the next start finds their state on disk. */
     @Override
     public void close() {
+        backupScheduler.close();
         api.close();
+        backups.close();
         instances.shutdown();
         database.close();
     }

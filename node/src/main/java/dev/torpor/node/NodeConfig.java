@@ -44,6 +44,16 @@ public record NodeConfig(
         return dataDir.resolve("instances");
     }
 
+    /** Backups this node holds for its peers. */
+    public Path backupsDir() {
+        return dataDir.resolve("backups");
+    }
+
+    /** This node's own backup dumps while they are being shipped. */
+    public Path backupStagingDir() {
+        return dataDir.resolve("backup-staging");
+    }
+
     public Path runtimeDir() {
         return dataDir.resolve("runtime");
     }

@@ -46,6 +46,10 @@ final class TestNode implements AutoCloseable {
     final Path data;
     final long budget;
     private final boolean child;
+    /** A child's identity in a cluster: its id, the loopback address it listens on, and the peers it knows. */
+    private final String nodeId;
+    private final String host;
+    private final List<String> peers;
     private Node node;
     private Process process;
     private int port;
@@ -56,15 +60,38 @@ final class TestNode implements AutoCloseable {
     }
 
     private TestNode(Path data, long budgetBytes, boolean child) throws Exception {
+        this(data, budgetBytes, child, null, "127.0.0.1", 0, List.of());
+    }
+
+    private TestNode(Path data, long budgetBytes, boolean child, String nodeId, String host, int port, List<String> peers) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
         this.child = child;
+        this.nodeId = nodeId;
+        this.host = host;
+        this.port = port;
+        this.peers = List.copyOf(peers);
         start();
     }
 
     /** A node run as {@code torpor node} in a JVM of its own, on this test's class path. */
     static TestNode inChildJvm(Path data, long budgetBytes) throws Exception {
         return new TestNode(data, budgetBytes, true);
+    }
+
+    /**
+     * A child node of a cluster: {@code --node-id id}, listening on {@code host:port} (a loopback address such as
+     * 127.0.0.2; see {@link #freePort}), knowing {@code peers} ({@code id=http://host:port} each). Restarts keep the port.
+     */
+    static TestNode inChildJvm(Path data, long budgetBytes, String id, String host, int port, List<String> peers) throws Exception {
+        return new TestNode(data, budgetBytes, true, id, host, port, peers);
+    }
+
+    /** A port free now on {@code host}, to give a node before it starts so its peers can be told. */
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
     }
 
     void start() throws Exception {
@@ -77,14 +104,15 @@ final class TestNode implements AutoCloseable {
     }
 
     private void startChild() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        if (port == 0) port = freePort(host);
         String java = ProcessHandle.current().info().command().orElseThrow();
         Files.createDirectories(data);
-        process = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+        List<String> argv = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
-                "--listen", "127.0.0.1:" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget))
+                "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
+        if (nodeId != null) argv.addAll(List.of("--node-id", nodeId));
+        for (String p : peers) argv.addAll(List.of("--peer", p));
+        process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))
                 .start();
@@ -126,7 +154,7 @@ final class TestNode implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + (child ? port : node.address().getPort());
+        return "http://" + host + ":" + (child ? port : node.address().getPort());
     }
 
     /** What the child node printed, kept in its data dir (the node leaves files it does not know alone). */

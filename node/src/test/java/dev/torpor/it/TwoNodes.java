@@ -1,0 +1,37 @@
+package dev.torpor.it;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Two child nodes that know each other, edge-a on 127.0.0.2 and edge-b on 127.0.0.3, each on its own data. */
+final class TwoNodes implements AutoCloseable {
+    static final long BUDGET = 512L << 20;
+
+    final TestNode a;
+    final TestNode b;
+
+    TwoNodes(Path root) throws Exception {
+        int portA = TestNode.freePort("127.0.0.2");
+        int portB = TestNode.freePort("127.0.0.3");
+        TestNode started = null;
+        try {
+            started = TestNode.inChildJvm(root.resolve("a"), BUDGET, "edge-a", "127.0.0.2", portA,
+                    List.of("edge-b=http://127.0.0.3:" + portB));
+            b = TestNode.inChildJvm(root.resolve("b"), BUDGET, "edge-b", "127.0.0.3", portB,
+                    List.of("edge-a=http://127.0.0.2:" + portA));
+        } catch (Exception | AssertionError e) {
+            if (started != null) started.close();
+            throw e;
+        }
+        a = started;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            a.close();
+        } finally {
+            b.close();
+        }
+    }
+}
