@@ -1,6 +1,7 @@
 package dev.torpor.cluster;
 
 import dev.torpor.TorporException;
+import dev.torpor.function.FunctionDefinition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,15 @@ public record BackupPolicy(String peer, Duration interval) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     /** Each backup is a CRIU dump: more often than this would keep the function frozen much of the time. */
     public static final long MIN_INTERVAL_MS = 200;
+
+    /** The function's policy; none for a function whose tags were stored before they were checked. */
+    public static Optional<BackupPolicy> of(FunctionDefinition fn) {
+        try {
+            return fromTags(fn.tags());
+        } catch (TorporException e) {
+            return Optional.empty();
+        }
+    }
 
     /** The policy the tags ask for; empty when they ask for none. */
     public static Optional<BackupPolicy> fromTags(Map<String, String> tags) {

@@ -34,12 +34,16 @@ public final class BackupReceiver implements AutoCloseable {
     private final Path records;
     private final Deployments deployments;
     private final Locations locations;
+    private final LeaseStore leases;
+    private final String selfId;
 
-    public BackupReceiver(Path root, Deployments deployments, Locations locations) {
+    public BackupReceiver(Path root, Deployments deployments, Locations locations, LeaseStore leases, String selfId) {
         this.store = new ChunkStore(root.resolve("chunks"), KEEP);
         this.records = root.resolve("records");
         this.deployments = deployments;
         this.locations = locations;
+        this.leases = leases;
+        this.selfId = selfId;
     }
 
     /** Which of the offered chunks to send, and whether the code must come first. */
@@ -60,6 +64,10 @@ public final class BackupReceiver implements AutoCloseable {
         }
         boolean hasCode = deployments.find(function).map(f -> f.codeSha256().equals(c.manifest().codeSha256())).orElse(false);
         if (!hasCode) throw TorporException.conflict("send the code of " + function + " (" + c.manifest().codeSha256() + ") first");
+        // A late backup from an owner this node has taken over from must not send callers back to it.
+        if (leases.get(function).map(l -> l.owner().equals(selfId)).orElse(false)) {
+            throw TorporException.conflict(selfId + " has taken " + function + " over; " + c.owner() + " no longer owns it");
+        }
         ChunkStore.Snapshot s = store.commit(instanceId, c.recipe(), c.manifest());
         BackupRecord r = new BackupRecord(instanceId, function, c.owner(), s.seq(), s.committedAt(),
                 c.manifest().totalBytes(), c.shippedBytes());

@@ -76,7 +76,7 @@ public final class BackupScheduler implements AutoCloseable {
     private void tick() {
         Instant now = clock.instant();
         for (FunctionDefinition fn : functions.list()) {
-            Optional<BackupPolicy> policy = policyOf(fn);
+            Optional<BackupPolicy> policy = BackupPolicy.of(fn);
             if (policy.isEmpty() || policy.get().peer().equals(membership.selfId())) continue;
             if (now.isBefore(due.getOrDefault(fn.name(), Instant.MIN)) || !running.add(fn.name())) continue;
             due.put(fn.name(), now.plus(policy.get().interval()));
@@ -157,14 +157,6 @@ public final class BackupScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return written.get();
-    }
-
-    private static Optional<BackupPolicy> policyOf(FunctionDefinition fn) {
-        try {
-            return BackupPolicy.fromTags(fn.tags());
-        } catch (TorporException e) {
-            return Optional.empty(); // refused at CreateFunction; a function stored before then is not backed up
-        }
     }
 
     @Override

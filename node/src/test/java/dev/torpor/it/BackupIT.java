@@ -3,36 +3,16 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Backups between two real nodes: a function's instance is copied to its peer while it keeps running. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class BackupIT {
-    @TempDir
-    Path root;
-
-    TwoNodes nodes;
-
-    @BeforeEach
-    void start() throws Exception {
-        RealStack.assumeAvailable();
-        nodes = new TwoNodes(root);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (nodes != null) nodes.close();
-    }
-
+class BackupIT extends TwoNodeTest {
     @Test
     void aSecondBackupOfUnchangedMemoryShipsASmallFractionOfTheFirst() throws Exception {
         assertThat(nodes.a.create("ballast", "counter-python", 128, Map.of("BALLAST_MB", "25"),

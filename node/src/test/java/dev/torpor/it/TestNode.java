@@ -46,10 +46,10 @@ final class TestNode implements AutoCloseable {
     final Path data;
     final long budget;
     private final boolean child;
-    /** A child's identity in a cluster: its id, the loopback address it listens on, and the peers it knows. */
+    /** A child's identity in a cluster: its id, the loopback address it listens on, and more arguments (--peer …). */
     private final String nodeId;
     private final String host;
-    private final List<String> peers;
+    private final List<String> args;
     private Node node;
     private Process process;
     private int port;
@@ -63,14 +63,14 @@ final class TestNode implements AutoCloseable {
         this(data, budgetBytes, child, null, "127.0.0.1", 0, List.of());
     }
 
-    private TestNode(Path data, long budgetBytes, boolean child, String nodeId, String host, int port, List<String> peers) throws Exception {
+    private TestNode(Path data, long budgetBytes, boolean child, String nodeId, String host, int port, List<String> args) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
         this.child = child;
         this.nodeId = nodeId;
         this.host = host;
         this.port = port;
-        this.peers = List.copyOf(peers);
+        this.args = List.copyOf(args);
         start();
     }
 
@@ -81,10 +81,11 @@ final class TestNode implements AutoCloseable {
 
     /**
      * A child node of a cluster: {@code --node-id id}, listening on {@code host:port} (a loopback address such as
-     * 127.0.0.2; see {@link #freePort}), knowing {@code peers} ({@code id=http://host:port} each). Restarts keep the port.
+     * 127.0.0.2; see {@link #freePort}), with more arguments such as {@code --peer id=http://host:port}. Restarts keep
+     * the port.
      */
-    static TestNode inChildJvm(Path data, long budgetBytes, String id, String host, int port, List<String> peers) throws Exception {
-        return new TestNode(data, budgetBytes, true, id, host, port, peers);
+    static TestNode inChildJvm(Path data, long budgetBytes, String id, String host, int port, List<String> args) throws Exception {
+        return new TestNode(data, budgetBytes, true, id, host, port, args);
     }
 
     /** A port free now on {@code host}, to give a node before it starts so its peers can be told. */
@@ -99,7 +100,8 @@ final class TestNode implements AutoCloseable {
             startChild();
         } else {
             node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
-                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of()));
+                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of(),
+                    NodeConfig.DEFAULT_LEASE_TTL));
         }
     }
 
@@ -111,7 +113,7 @@ final class TestNode implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
                 "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
         if (nodeId != null) argv.addAll(List.of("--node-id", nodeId));
-        for (String p : peers) argv.addAll(List.of("--peer", p));
+        argv.addAll(args);
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))

@@ -11,19 +11,30 @@ final class TwoNodes implements AutoCloseable {
     final TestNode b;
 
     TwoNodes(Path root) throws Exception {
+        this(root, List.of());
+    }
+
+    /** With {@code args} given to both nodes as well. */
+    TwoNodes(Path root, List<String> args) throws Exception {
         int portA = TestNode.freePort("127.0.0.2");
         int portB = TestNode.freePort("127.0.0.3");
         TestNode started = null;
         try {
             started = TestNode.inChildJvm(root.resolve("a"), BUDGET, "edge-a", "127.0.0.2", portA,
-                    List.of("edge-b=http://127.0.0.3:" + portB));
+                    with(args, "--peer", "edge-b=http://127.0.0.3:" + portB));
             b = TestNode.inChildJvm(root.resolve("b"), BUDGET, "edge-b", "127.0.0.3", portB,
-                    List.of("edge-a=http://127.0.0.2:" + portA));
+                    with(args, "--peer", "edge-a=http://127.0.0.2:" + portA));
         } catch (Exception | AssertionError e) {
             if (started != null) started.close();
             throw e;
         }
         a = started;
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
     }
 
     @Override
