@@ -277,13 +277,18 @@ public final class InstanceManager implements AutoCloseable {
     // ---- idle policy -------------------------------------------------------------------------------------------
 
     private void scheduleIdle(LiveInstance inst) {
+        scheduleIdle(inst, Duration.ZERO);
+    }
+
+    /** Suspends the instance once idle for its policy's time, {@code alreadyIdle} of which has passed. */
+    private void scheduleIdle(LiveInstance inst, Duration alreadyIdle) {
         Instance.Snapshot s = inst.instance.snapshot();
         if (s.state() != InstanceState.IDLE || s.claimed()) return;
         SuspendPolicy policy = policy(s.function());
         if (policy.mode() == SuspendPolicy.Mode.NONE) return;
         long at = s.transitions();
         timers.schedule(() -> Thread.ofVirtual().start(() -> suspendIdle(inst, at, policy)),
-                policy.idle().toMillis(), TimeUnit.MILLISECONDS);
+                Math.max(0, policy.idle().minus(alreadyIdle).toMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** Suspends an instance still idle since it was scheduled; a failed checkpoint falls back to a pause. */
@@ -417,6 +422,7 @@ public final class InstanceManager implements AutoCloseable {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) return Optional.empty();
+        Instant idleSince = inst.instance.snapshot().since();
         try {
             return switch (inst.instance.snapshot().state()) {
                 case IDLE -> Optional.of(ops.backup(inst, fn, into));
@@ -425,7 +431,8 @@ public final class InstanceManager implements AutoCloseable {
             };
         } finally {
             inst.instance.release();
-            scheduleIdle(inst);
+            // A backup is no use of the instance: its idle time runs on, or backups would keep it from ever suspending.
+            scheduleIdle(inst, Duration.between(idleSince, clock.instant()));
         }
     }
 

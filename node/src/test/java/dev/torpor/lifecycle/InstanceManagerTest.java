@@ -375,6 +375,23 @@ class InstanceManagerTest {
     }
 
     @Test
+    void frequentBackupsDoNotKeepAnIdleInstanceFromBeingSuspended() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        invoke(fn, "a");
+        String id = instanceOf(fn).id();
+        DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("backups"));
+        long interval = Math.max(1, IDLE_MS / 4);
+
+        Instant deadline = Instant.now().plusMillis(IDLE_MS * 20);
+        while (instanceOf(fn).state() != InstanceState.CHECKPOINTED && Instant.now().isBefore(deadline)) {
+            manager.backup(id, backups);
+            Thread.sleep(interval);
+        }
+
+        assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.CHECKPOINTED);
+    }
+
+    @Test
     void anInvocationDuringABackupWaitsForItInsteadOfStartingASecondInstance() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
         invoke(fn, "a");
