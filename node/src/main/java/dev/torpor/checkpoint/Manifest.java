@@ -1,6 +1,5 @@
 package dev.torpor.checkpoint;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,20 +24,8 @@ public record Manifest(
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
 
-    /**
-     * One file of the image. CRC32C is cheap enough to take on every local dump; SHA-256 is taken only when the
-     * image leaves the node, where a 32-bit check is too weak, so local manifests (and those written before it
-     * existed) have none.
-     */
-    public record FileEntry(String name, long size, long crc32c, @JsonInclude(JsonInclude.Include.NON_NULL) String sha256) {
-        public FileEntry(String name, long size, long crc32c) {
-            this(name, size, crc32c, null);
-        }
-
-        public FileEntry withSha256(String sha256) {
-            return new FileEntry(name, size, crc32c, sha256);
-        }
-    }
+    /** One file of the image; CRC32C is cheap enough to take on every dump and to check wherever the image goes. */
+    public record FileEntry(String name, long size, long crc32c) {}
 
     public long totalBytes() {
         return files.stream().mapToLong(FileEntry::size).sum();

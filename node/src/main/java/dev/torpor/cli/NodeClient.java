@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.api.ErrorRenderer;
 import dev.torpor.api.InstanceView;
 import dev.torpor.api.NodeInfo;
+import dev.torpor.cluster.MigrationReport;
 import dev.torpor.api.PolicyView;
 import dev.torpor.api.lambda.CreateFunctionRequest;
 import dev.torpor.api.lambda.Environment;
@@ -161,6 +162,17 @@ public final class NodeClient implements AutoCloseable {
     /** Changes the fields of {@code change} that are not null; answers the policy now in force. */
     public PolicyView setPolicy(String function, PolicyView change) {
         return read(send("PUT", policyPath(function), json(change)), PolicyView.class);
+    }
+
+    /** Moves an instance to another node; answers the node's migration report. */
+    public MigrationReport migrate(String id, String target, boolean compress) {
+        return read(send("POST", instancePath(id) + "/migrate", json(Map.of("target", target, "compress", compress))),
+                MigrationReport.class);
+    }
+
+    /** Moves every instance off the node; answers one report (or error) per instance. */
+    public JsonNode drain(boolean compress) {
+        return read(send("POST", "/torpor/v1/node/drain", json(Map.of("compress", compress))), JsonNode.class);
     }
 
     public NodeInfo info() {

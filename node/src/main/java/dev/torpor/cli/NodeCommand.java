@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Run a Torpor node until stopped (SIGTERM/Ctrl-C).")
+@Command(name = "node", mixinStandardHelpOptions = true, subcommands = DrainCommand.class,
+        description = "Run a Torpor node until stopped (SIGTERM/Ctrl-C); `torpor node drain` empties a running one.")
 final class NodeCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:9000", description = "host:port of the API (default ${DEFAULT-VALUE}).")
     String listen;

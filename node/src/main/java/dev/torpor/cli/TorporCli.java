@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code torpor} command: a node, and a client of a node's API. */
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = TorporCli.Version.class,
         description = "Long-running functions on small devices: checkpointed to disk while they wait.",
-        subcommands = {NodeCommand.class, DeployCommand.class, InvokeCommand.class, PsCommand.class, FunctionsCommand.class,
+        subcommands = {NodeCommand.class, MigrateCommand.class, DeployCommand.class, InvokeCommand.class, PsCommand.class, FunctionsCommand.class,
                 RmCommand.class, CheckpointCommand.class, RestoreCommand.class, LogsCommand.class, PolicyCommand.class,
                 InfoCommand.class, DemoCommand.class})
 public final class TorporCli {

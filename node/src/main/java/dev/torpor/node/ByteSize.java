@@ -14,7 +14,8 @@ public final class ByteSize {
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text.strip());
         if (!m.matches()) throw TorporException.invalid("not a size: '" + text + "' (try 256MiB or 1GiB)");
-        int power = "KMGT".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+        String unit = m.group(2).toUpperCase(Locale.ROOT);
+        int power = unit.isEmpty() ? 0 : "KMGT".indexOf(unit) + 1; // indexOf("") is 0: a bare number is bytes
         return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << (10 * power));
     }
 

@@ -29,15 +29,7 @@ class ManifestTest {
 
         Manifest m = DirectoryCheckpointStore.JSON.readValue(old, Manifest.class);
 
-        assertThat(m).isEqualTo(manifest(List.of(new Manifest.FileEntry("a.img", 3, 7, null))));
+        assertThat(m).isEqualTo(manifest(List.of(new Manifest.FileEntry("a.img", 3, 7))));
     }
 
-    @Test
-    void sha256SurvivesTheRoundTrip() throws Exception {
-        Manifest m = manifest(List.of(new Manifest.FileEntry("a.img", 3, 7).withSha256("ab".repeat(32))));
-
-        String json = DirectoryCheckpointStore.JSON.writeValueAsString(m);
-
-        assertThat(DirectoryCheckpointStore.JSON.readValue(json, Manifest.class)).isEqualTo(m);
-    }
 }

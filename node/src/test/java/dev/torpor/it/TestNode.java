@@ -46,10 +46,10 @@ final class TestNode implements AutoCloseable {
     final Path data;
     final long budget;
     private final boolean child;
-    /** A child's identity in a cluster: its id, the loopback address it listens on, and more arguments (--peer …). */
-    private final String nodeId;
     private final String host;
-    private final List<String> args;
+    private final List<String> nodeArgs;
+    /** Peers know this node by its address, so it keeps its port across restarts. */
+    private final boolean fixedPort;
     private Node node;
     private Process process;
     private int port;
@@ -60,17 +60,17 @@ final class TestNode implements AutoCloseable {
     }
 
     private TestNode(Path data, long budgetBytes, boolean child) throws Exception {
-        this(data, budgetBytes, child, null, "127.0.0.1", 0, List.of());
+        this(data, budgetBytes, child, "127.0.0.1", 0, List.of());
     }
 
-    private TestNode(Path data, long budgetBytes, boolean child, String nodeId, String host, int port, List<String> args) throws Exception {
+    private TestNode(Path data, long budgetBytes, boolean child, String host, int port, List<String> nodeArgs) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
         this.child = child;
-        this.nodeId = nodeId;
         this.host = host;
         this.port = port;
-        this.args = List.copyOf(args);
+        this.fixedPort = port != 0;
+        this.nodeArgs = nodeArgs;
         start();
     }
 
@@ -80,15 +80,13 @@ final class TestNode implements AutoCloseable {
     }
 
     /**
-     * A child node of a cluster: {@code --node-id id}, listening on {@code host:port} (a loopback address such as
-     * 127.0.0.2; see {@link #freePort}), with more arguments such as {@code --peer id=http://host:port}. Restarts keep
-     * the port.
+     * One node of several on this host: a child JVM listening on {@code host:port} (a loopback address of its own)
+     * with {@code args} added to {@code torpor node}, e.g. {@code --node-id} and {@code --peer}.
      */
-    static TestNode inChildJvm(Path data, long budgetBytes, String id, String host, int port, List<String> args) throws Exception {
-        return new TestNode(data, budgetBytes, true, id, host, port, args);
+    static TestNode peer(Path data, long budgetBytes, String host, int port, List<String> args) throws Exception {
+        return new TestNode(data, budgetBytes, true, host, port, args);
     }
 
-    /** A port free now on {@code host}, to give a node before it starts so its peers can be told. */
     static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return s.getLocalPort();
@@ -106,14 +104,13 @@ final class TestNode implements AutoCloseable {
     }
 
     private void startChild() throws Exception {
-        if (port == 0) port = freePort(host);
+        if (!fixedPort) port = freePort(host);
         String java = ProcessHandle.current().info().command().orElseThrow();
         Files.createDirectories(data);
         List<String> argv = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
                 "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
-        if (nodeId != null) argv.addAll(List.of("--node-id", nodeId));
-        argv.addAll(args);
+        argv.addAll(nodeArgs);
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))

@@ -20,10 +20,10 @@ final class TwoNodes implements AutoCloseable {
         int portB = TestNode.freePort("127.0.0.3");
         TestNode started = null;
         try {
-            started = TestNode.inChildJvm(root.resolve("a"), BUDGET, "edge-a", "127.0.0.2", portA,
-                    with(args, "--peer", "edge-b=http://127.0.0.3:" + portB));
-            b = TestNode.inChildJvm(root.resolve("b"), BUDGET, "edge-b", "127.0.0.3", portB,
-                    with(args, "--peer", "edge-a=http://127.0.0.2:" + portA));
+            started = TestNode.peer(root.resolve("a"), BUDGET, "127.0.0.2", portA,
+                    with(args, "--node-id", "edge-a", "--peer", "edge-b=http://127.0.0.3:" + portB));
+            b = TestNode.peer(root.resolve("b"), BUDGET, "127.0.0.3", portB,
+                    with(args, "--node-id", "edge-b", "--peer", "edge-a=http://127.0.0.2:" + portA));
         } catch (Exception | AssertionError e) {
             if (started != null) started.close();
             throw e;

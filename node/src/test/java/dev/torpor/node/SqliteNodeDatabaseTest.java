@@ -137,13 +137,13 @@ class SqliteNodeDatabaseTest {
 
     @Test
     void aFailedMigrationRollsBackWhollyAndLeavesTheVersion() {
+        int next = NodeSchema.MIGRATIONS.size() + 1;
         List<String> broken = append(NodeSchema.MIGRATIONS, "CREATE TABLE extra (x INTEGER); THIS IS NOT SQL");
-        int extra = NodeSchema.MIGRATIONS.size() + 1;
-        assertFails(() -> NodeDatabase.open(file(), broken), ErrorKind.FAILED, "migration to schema version " + extra + " failed");
+        assertFails(() -> NodeDatabase.open(file(), broken), ErrorKind.FAILED, "migration to schema version " + next + " failed");
 
         List<String> fixed = append(NodeSchema.MIGRATIONS, "CREATE TABLE extra (x INTEGER)");
         try (NodeDatabase db = NodeDatabase.open(file(), fixed)) { // would fail if the half-run script had kept extra
-            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(extra));
+            assertThat(db.pragma("user_version")).isEqualTo(Integer.toString(next));
         }
     }
 

@@ -1,0 +1,32 @@
+package dev.torpor.cli;
+
+import dev.torpor.cluster.MigrationReport;
+import dev.torpor.node.ByteSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Move an instance, with its memory, to another node; the function keeps its name and answers there.")
+final class MigrateCommand extends ClientCommand {
+    @Mixin
+    InstanceId instance;
+
+    @Option(names = "--to", required = true, paramLabel = "NODE", description = "The target node's id (see `torpor info`).")
+    String target;
+
+    @Option(names = "--no-compress", description = "Send the image as it is (faster on a fast link with a slow CPU).")
+    boolean raw;
+
+    @Override
+    int run(NodeClient node) {
+        out().println(describe(node.migrate(instance.id, target, !raw)));
+        return 0;
+    }
+
+    static String describe(MigrationReport r) {
+        return String.format("%s moved %s → %s: image %s, sent %s%s, %d ms in all, frozen %d ms", r.instanceId(), r.from(),
+                r.to(), ByteSize.format(r.imageBytes()), ByteSize.format(r.wireBytes()), r.compressed() ? " (zstd)" : "",
+                r.totalMillis(), r.frozenMillis());
+    }
+}
