@@ -17,9 +17,12 @@ public record NodeConfig(
         String runcBinary,
         Duration initTimeout,
         Duration admissionTimeout,
-        List<PeerNode> peers) {
+        List<PeerNode> peers,
+        Duration leaseTtl) {
 
     public static final int DEFAULT_PORT = 9000;
+    /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
 
     /** Half the machine's memory: room for the rest of the device. */
     public static long defaultMemoryBudget() {
@@ -42,6 +45,16 @@ public record NodeConfig(
 
     public Path instancesDir() {
         return dataDir.resolve("instances");
+    }
+
+    /** Backups this node holds for its peers. */
+    public Path backupsDir() {
+        return dataDir.resolve("backups");
+    }
+
+    /** This node's own backup dumps while they are being shipped. */
+    public Path backupStagingDir() {
+        return dataDir.resolve("backup-staging");
     }
 
     public Path runtimeDir() {

@@ -98,7 +98,8 @@ final class TestNode implements AutoCloseable {
             startChild();
         } else {
             node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
-                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of()));
+                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of(),
+                    NodeConfig.DEFAULT_LEASE_TTL));
         }
     }
 

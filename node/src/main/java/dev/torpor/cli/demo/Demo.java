@@ -80,7 +80,8 @@ public final class Demo {
         Path data = dataDir();
         if (!options.nodeLog()) nodeLog.setLevel(Level.WARNING);
         Node server = Node.start(new NodeConfig("demo", options.listen(), data, options.memoryBudgetBytes(),
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), java.util.List.of()));
+                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), java.util.List.of(),
+                NodeConfig.DEFAULT_LEASE_TTL));
         Shutdown shutdown = new Shutdown(server, data);
         Runtime.getRuntime().addShutdownHook(shutdown.onSignal);
         try (NodeClient client = new NodeClient(endpoint(server.address()))) {
