@@ -1,6 +1,5 @@
 package dev.torpor.bench;
 
-import dev.torpor.api.LambdaAccount;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
 import dev.torpor.runtime.oci.OciRuntimes;
@@ -40,8 +39,8 @@ final class TorporSubject extends Subject {
 
     static Node start(Path data, long budgetBytes, Duration admission) throws IOException, InterruptedException {
         Files.createDirectories(data);
-        return Node.start(new NodeConfig("bench", new InetSocketAddress("127.0.0.1", 0), data, budgetBytes,
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(30), admission, java.util.List.of()));
+        return Node.start(NodeConfig.standalone("bench", new InetSocketAddress("127.0.0.1", 0), data, budgetBytes)
+                .withTimeouts(Duration.ofSeconds(30), admission));
     }
 
     @Override

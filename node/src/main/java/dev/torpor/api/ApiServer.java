@@ -3,6 +3,8 @@ package dev.torpor.api;
 import com.sun.net.httpserver.HttpServer;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
+import dev.torpor.cluster.BackupReceiver;
+import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.lifecycle.InstanceManager;
@@ -23,13 +25,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(InetSocketAddress listen, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
-                     Migrations migrations, MigrationReceiver receiver) throws IOException {
+                     Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
         Router router = new Router();
         new FunctionsHandler(deployments, account).register(router);
-        new InvokeHandler(deployments, instances, migrations, peers, account).register(router);
+        new InvokeHandler(deployments, instances, migrations, failover, peers, account).register(router);
         new InstancesHandler(instances).register(router);
         new NodeHandler(membership, version, instances, deployments, metrics).register(router);
-        new ClusterHandler(migrations, receiver).register(router);
+        new ClusterHandler(migrations, receiver, backups, failover).register(router);
         server = HttpServer.create(listen, 128);
         server.createContext("/", router);
         server.setExecutor(executor);

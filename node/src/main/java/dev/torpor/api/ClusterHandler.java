@@ -2,23 +2,35 @@ package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
+import dev.torpor.cluster.BackupCommit;
+import dev.torpor.cluster.BackupOffer;
+import dev.torpor.cluster.BackupReceiver;
+import dev.torpor.cluster.Failover;
+import dev.torpor.cluster.Lease;
 import dev.torpor.cluster.MigrationOffer;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.Replica;
 import dev.torpor.function.FunctionNames;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
-/** Moving instances between nodes: what an operator asks (migrate, drain) and what a source asks a target. */
+/** Moving and copying instances between nodes: what an operator asks (migrate, drain), and what one node asks another. */
 final class ClusterHandler {
     private static final long MAX_REPLICA = 100L * 1024 * 1024;
+    /** A chunk list or recipe: 67 bytes of JSON per 4 KiB page, so about 17 MB for a 1 GiB image. */
+    private static final int MAX_OFFER = 64 << 20;
     private final Migrations migrations;
     private final MigrationReceiver receiver;
+    private final BackupReceiver backups;
+    private final Failover failover;
 
-    ClusterHandler(Migrations migrations, MigrationReceiver receiver) {
+    ClusterHandler(Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) {
         this.migrations = migrations;
         this.receiver = receiver;
+        this.backups = backups;
+        this.failover = failover;
     }
 
     void register(Router router) {
@@ -40,6 +52,19 @@ final class ClusterHandler {
                     String function = r.query("function");
                     if (function == null) throw TorporException.invalid("which function? (?function=NAME)");
                     return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream()));
+                })
+                .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
+                        backups.missing(Response.JSON.treeToValue(json(r, MAX_OFFER), BackupOffer.class))))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/chunks", r ->
+                        Response.json(200, Map.of("received", backups.chunks(r.stream()))))
+                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)", r -> Response.json(200,
+                        backups.commit(r.pathParam("id"), Response.JSON.treeToValue(json(r, MAX_OFFER), BackupCommit.class))))
+                .add("PUT", "/torpor/v1/leases/(?<name>[^/]+)", this::renewLease)
+                .add("GET", "/torpor/v1/leases/(?<name>[^/]+)", r -> {
+                    String name = FunctionNames.fromNameOrArn(r.pathParam("name"));
+                    Lease l = failover.lease(name).orElseThrow(() -> TorporException.notFound("no lease of " + name + " here"));
+                    return Response.json(200, Map.of("function", name, "owner", l.owner(), "epoch", l.epoch()));
                 });
     }
 
@@ -49,6 +74,17 @@ final class ClusterHandler {
         String target = body.path("target").asText(null);
         if (target == null || target.isBlank()) throw TorporException.invalid("say where to: {\"target\": \"<node id>\"}");
         return Response.json(200, migrations.migrate(r.pathParam("id"), target, body.path("compress").asBoolean(true)));
+    }
+
+    /** Body {@code {"owner": "edge-a", "epoch": 1, "ttlMs": 6000}}; 409 when this node took the function over. */
+    private Response renewLease(Request r) throws IOException {
+        JsonNode body = json(r, 4096);
+        String owner = body.path("owner").asText(null);
+        long epoch = body.path("epoch").asLong(-1);
+        long ttlMs = body.path("ttlMs").asLong(-1);
+        if (owner == null || epoch < 1 || ttlMs < 1) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\" ≥ 1}");
+        Lease l = failover.renewed(FunctionNames.fromNameOrArn(r.pathParam("name")), owner, epoch, Duration.ofMillis(ttlMs));
+        return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }
 
     private static JsonNode json(Request r, int limit) throws IOException {

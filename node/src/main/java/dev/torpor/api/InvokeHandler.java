@@ -9,6 +9,7 @@ import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.node.Deployments;
 import java.nio.charset.StandardCharsets;
+import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.cluster.PeerNode;
@@ -30,13 +31,16 @@ final class InvokeHandler {
     private final Deployments deployments;
     private final InstanceManager instances;
     private final Migrations migrations;
+    private final Failover failover;
     private final PeerClient peers;
     private final LambdaAccount account;
 
-    InvokeHandler(Deployments deployments, InstanceManager instances, Migrations migrations, PeerClient peers, LambdaAccount account) {
+    InvokeHandler(Deployments deployments, InstanceManager instances, Migrations migrations, Failover failover,
+                  PeerClient peers, LambdaAccount account) {
         this.deployments = deployments;
         this.instances = instances;
         this.migrations = migrations;
+        this.failover = failover;
         this.peers = peers;
         this.account = account;
     }
@@ -50,8 +54,11 @@ final class InvokeHandler {
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
         byte[] payload = r.body(limit, "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
+        // Before looking for where it lives: settling the lease may find it lives elsewhere now.
+        Optional<String> fenced = failover.refusal(fn.name());
         Optional<PeerNode> elsewhere = migrations.whereIs(fn.name(), Duration.ofSeconds(fn.timeoutSeconds() + 30L));
         if (elsewhere.isPresent()) return forward(elsewhere.get(), fn, type, payload, r);
+        if (fenced.isPresent()) throw TorporException.conflict(fenced.get());
         Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
                 System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
                 clientContext(r.header("X-Amz-Client-Context")));

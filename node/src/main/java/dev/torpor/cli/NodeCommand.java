@@ -37,6 +37,10 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--peer", paramLabel = "ID=URL", description = "Another node, e.g. edge-b=http://127.0.0.2:9000 (repeatable).")
     java.util.List<String> peers = new java.util.ArrayList<>();
 
+    @Option(names = "--lease-ttl-ms", defaultValue = "6000",
+            description = "How long a backed-up function may run here without renewing its lease with its backup peer (default ${DEFAULT-VALUE}).")
+    long leaseTtlMs;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -58,7 +62,8 @@ final class NodeCommand implements Callable<Integer> {
                 parseListen(listen), data.toAbsolutePath(),
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList());
+                Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
+                Duration.ofMillis(leaseTtlMs));
     }
 
     static InetSocketAddress parseListen(String hostPort) {

@@ -68,7 +68,7 @@ public final class Migrations {
         RuntimeVersions v = instances.versions();
         JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
                 new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
-        if (!answer.path("hasCode").asBoolean()) sendReplica(target, fn);
+        if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
 
         CountDownLatch done = new CountDownLatch(1);
         if (moving.putIfAbsent(fn.name(), done) != null) throw TorporException.conflict(fn.name() + " is being moved already");
@@ -148,7 +148,8 @@ public final class Migrations {
         }
     }
 
-    private void sendReplica(PeerNode target, FunctionDefinition fn) {
+    /** Sends the function's definition and code to a node that is to hold or run an instance of it. */
+    static void sendReplica(PeerClient peers, CodeStore code, PeerNode target, FunctionDefinition fn) {
         try {
             peers.call(target, "PUT", "/torpor/v1/replicas/" + fn.name(),
                     new Replica(fn, Files.readAllBytes(code.zip(fn.name(), fn.revision()))), CALL);

@@ -101,6 +101,21 @@ public final class Instance {
         }
     }
 
+    /**
+     * Claims the instance once whoever holds it lets go, waiting up to {@code timeout}; false on timeout or when it
+     * ended (failed, stopped, moved) meanwhile.
+     */
+    public boolean claimWithin(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (claimed && left > 0 && !state.terminal() && state != InstanceState.FAILED) left = changed.awaitNanos(left);
+            return claim();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void release() {
         lock.lock();
         try {

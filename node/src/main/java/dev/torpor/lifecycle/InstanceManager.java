@@ -128,6 +128,16 @@ public final class InstanceManager implements AutoCloseable {
             InstanceState s = l.instance.snapshot().state();
             if (s != InstanceState.FAILED && l.instance.claim()) return l;
         }
+        // At its limit with all claimed by something other than an invocation (a backup, a manual checkpoint):
+        // wait for one rather than start a second copy of a stateful function.
+        List<LiveInstance> usable = mine.stream().filter(l -> usable(l.instance.snapshot().state())).toList();
+        if (!usable.isEmpty() && usable.size() >= fn.maxInstances()) {
+            if (usable.getFirst().instance.claimWithin(settings.admissionTimeout())) return usable.getFirst();
+            if (usable(usable.getFirst().instance.snapshot().state())) {
+                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name()
+                        + "'s instance stayed claimed for " + settings.admissionTimeout());
+            }
+        }
         mine.stream().filter(l -> l.instance.snapshot().state() == InstanceState.FAILED
                 || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(this::forget);
         LiveInstance fresh = create(fn);
@@ -144,6 +154,10 @@ public final class InstanceManager implements AutoCloseable {
             }
             return null;
         }
+    }
+
+    private static boolean usable(InstanceState s) {
+        return s != InstanceState.FAILED && !s.terminal();
     }
 
     /** Idle first (no wake-up), then paused (cheap), then checkpointed (a restore). */
@@ -263,13 +277,18 @@ public final class InstanceManager implements AutoCloseable {
     // ---- idle policy -------------------------------------------------------------------------------------------
 
     private void scheduleIdle(LiveInstance inst) {
+        scheduleIdle(inst, Duration.ZERO);
+    }
+
+    /** Suspends the instance once idle for its policy's time, {@code alreadyIdle} of which has passed. */
+    private void scheduleIdle(LiveInstance inst, Duration alreadyIdle) {
         Instance.Snapshot s = inst.instance.snapshot();
         if (s.state() != InstanceState.IDLE || s.claimed()) return;
         SuspendPolicy policy = policy(s.function());
         if (policy.mode() == SuspendPolicy.Mode.NONE) return;
         long at = s.transitions();
         timers.schedule(() -> Thread.ofVirtual().start(() -> suspendIdle(inst, at, policy)),
-                policy.idle().toMillis(), TimeUnit.MILLISECONDS);
+                Math.max(0, policy.idle().minus(alreadyIdle).toMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** Suspends an instance still idle since it was scheduled; a failed checkpoint falls back to a pause. */
@@ -397,6 +416,41 @@ public final class InstanceManager implements AutoCloseable {
             return inst.instance.snapshot();
         } finally {
             inst.instance.release();
+        }
+    }
+
+    /**
+     * A copy of the instance's state for a backup, in {@code into}: a leave-running dump of an idle instance (it
+     * carries on afterwards), or the image of a checkpointed one, linked. Empty when the instance is doing
+     * something else now (serving, being suspended); the next interval tries again. Invocations wait meanwhile.
+     */
+    public Optional<CheckpointStore.Image> backup(String id, CheckpointStore into) {
+        LiveInstance inst = find(id);
+        FunctionDefinition fn = definition(inst);
+        if (!inst.instance.claim()) return Optional.empty();
+        Instant idleSince = inst.instance.snapshot().since();
+        try {
+            return switch (inst.instance.snapshot().state()) {
+                case IDLE -> Optional.of(ops.backup(inst, fn, into));
+                case CHECKPOINTED -> images.latest(id).map(img -> linked(img, into));
+                default -> Optional.empty();
+            };
+        } finally {
+            inst.instance.release();
+            // A backup is no use of the instance: its idle time runs on, or backups would keep it from ever suspending.
+            scheduleIdle(inst, Duration.between(idleSince, clock.instant()));
+        }
+    }
+
+    /** The image's files linked (not copied: images never change once written) into a new image of {@code into}. */
+    private static CheckpointStore.Image linked(CheckpointStore.Image img, CheckpointStore into) {
+        Path dir = into.begin(img.manifest().instanceId());
+        try {
+            for (var f : img.manifest().files()) java.nio.file.Files.createLink(dir.resolve(f.name()), img.dir().resolve(f.name()));
+            return new CheckpointStore.Image(dir, into.commit(dir, img.manifest().withFiles(List.of())));
+        } catch (IOException | RuntimeException e) {
+            into.discard(dir);
+            throw new TorporException(ErrorKind.FAILED, "cannot take the image of " + img.manifest().instanceId() + " for a backup", e);
         }
     }
 

@@ -175,6 +175,31 @@ final class InstanceOperations {
         return e.detail() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
     }
 
+    /**
+     * Dumps a claimed idle instance into {@code into} and leaves it running: the relay lets go of the channel for the
+     * dump (CRIU cannot dump a connected socket to us) and reconnects after, sending its pending {@code next} again.
+     * A failure leaves the instance idle, as it was.
+     */
+    CheckpointStore.Image backup(LiveInstance live, FunctionDefinition fn, CheckpointStore into) {
+        transition(live, LifecycleEvent.BACKUP);
+        Instant t0 = clock.instant();
+        Path dir = null;
+        try {
+            live.channel.detach(DETACH_TIMEOUT);
+            dir = into.begin(live.id());
+            runtime.checkpoint(live.id(), dir, true);
+            Manifest m = into.commit(dir, manifest(live, fn, t0));
+            live.channel.open();
+            transition(live, LifecycleEvent.BACKED_UP);
+            return new CheckpointStore.Image(dir, m);
+        } catch (TorporException e) {
+            if (dir != null) into.discard(dir);
+            live.channel.open();
+            abort(live, "backup", e);
+            throw e;
+        }
+    }
+
     /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
     void restore(LiveInstance live, FunctionDefinition fn) {
         CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(

@@ -10,6 +10,8 @@ public enum InstanceState {
     PAUSED,
     RESUMING,
     CHECKPOINTING,
+    /** A leave-running dump for a backup: the process keeps its memory and carries on afterwards. */
+    BACKING_UP,
     /** Only an image on disk: no process, no memory. */
     CHECKPOINTED,
     RESTORING,
@@ -22,7 +24,7 @@ public enum InstanceState {
     /** Holds memory on this node (a paused instance does: the freezer keeps every page). */
     public boolean resident() {
         return switch (this) {
-            case STARTING, IDLE, BUSY, PAUSING, PAUSED, RESUMING, CHECKPOINTING, RESTORING -> true;
+            case STARTING, IDLE, BUSY, PAUSING, PAUSED, RESUMING, CHECKPOINTING, BACKING_UP, RESTORING -> true;
             case CHECKPOINTED, MIGRATING, MOVED, FAILED, STOPPED -> false;
         };
     }
@@ -30,7 +32,7 @@ public enum InstanceState {
     /** An operation is under way; whoever wants the instance waits for it to end. */
     public boolean transitional() {
         return switch (this) {
-            case STARTING, PAUSING, RESUMING, CHECKPOINTING, RESTORING, MIGRATING -> true;
+            case STARTING, PAUSING, RESUMING, CHECKPOINTING, BACKING_UP, RESTORING, MIGRATING -> true;
             default -> false;
         };
     }

@@ -11,6 +11,8 @@ public enum LifecycleEvent {
     RESUMED,
     CHECKPOINT,
     CHECKPOINTED,
+    BACKUP,
+    BACKED_UP,
     RESTORE,
     RESTORED,
     MIGRATE,

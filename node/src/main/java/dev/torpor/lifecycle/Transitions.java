@@ -21,6 +21,7 @@ public final class Transitions {
                 case DISPATCH -> BUSY;
                 case PAUSE -> PAUSING;
                 case CHECKPOINT -> CHECKPOINTING;
+                case BACKUP -> BACKING_UP;
                 default -> null;
             };
             case BUSY -> event == LifecycleEvent.READY ? IDLE : null;
@@ -38,6 +39,10 @@ public final class Transitions {
             case CHECKPOINTING -> switch (event) {
                 case CHECKPOINTED -> CHECKPOINTED;
                 case ABORTED -> IDLE;
+                default -> null;
+            };
+            case BACKING_UP -> switch (event) {
+                case BACKED_UP, ABORTED -> IDLE;
                 default -> null;
             };
             case CHECKPOINTED -> switch (event) {

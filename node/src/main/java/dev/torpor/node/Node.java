@@ -3,6 +3,9 @@ package dev.torpor.node;
 import dev.torpor.api.ApiServer;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
+import dev.torpor.cluster.BackupReceiver;
+import dev.torpor.cluster.BackupScheduler;
+import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
@@ -25,11 +28,18 @@ public final class Node implements AutoCloseable {
     private final NodeDatabase database;
     private final InstanceManager instances;
     private final ApiServer api;
+    private final BackupScheduler backupScheduler;
+    private final BackupReceiver backups;
+    private final Failover failover;
 
-    private Node(NodeDatabase database, InstanceManager instances, ApiServer api) {
+    private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler,
+                 BackupReceiver backups, Failover failover) {
+        this.failover = failover;
         this.database = database;
         this.instances = instances;
         this.api = api;
+        this.backupScheduler = backupScheduler;
+        this.backups = backups;
     }
 
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
@@ -51,10 +61,20 @@ public final class Node implements AutoCloseable {
         PeerClient peers = new PeerClient();
         Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations());
         MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations());
+        BackupReceiver backups = new BackupReceiver(config.backupsDir(), deployments, db.locations(), db.leases(), config.nodeId());
+        // Started before the API: a backed-up function is refused until its lease is confirmed, never served unchecked.
+        Failover failover = new Failover(membership, peers, instances, db.functions(), images, backups, db.locations(),
+                db.leases(), config.leaseTtl(), Clock.systemUTC(),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
+        failover.start();
         ApiServer api = new ApiServer(config.listen(), VERSION, config.account(), deployments, instances, metrics,
-                membership, peers, migrations, receiver);
+                membership, peers, migrations, receiver, backups, failover);
         api.start();
-        return new Node(db, instances, api);
+        BackupScheduler backupScheduler = new BackupScheduler(membership, peers, instances, db.functions(), code,
+                new DirectoryCheckpointStore(config.backupStagingDir()),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
+        backupScheduler.start();
+        return new Node(db, instances, api, backupScheduler, backups, failover);
     }
 
     public InetSocketAddress address() {
@@ -68,7 +88,10 @@ public final class Node implements AutoCloseable {
     /** Stops serving and checkpoints idle instances, so the next start finds their state on disk. */
     @Override
     public void close() {
+        backupScheduler.close();
+        failover.close();
         api.close();
+        backups.close();
         instances.shutdown();
         database.close();
     }

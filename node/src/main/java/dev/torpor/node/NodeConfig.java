@@ -17,9 +17,24 @@ public record NodeConfig(
         String runcBinary,
         Duration initTimeout,
         Duration admissionTimeout,
-        List<PeerNode> peers) {
+        List<PeerNode> peers,
+        Duration leaseTtl) {
 
     public static final int DEFAULT_PORT = 9000;
+    /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
+    public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_ADMISSION_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A node with no peers and the usual settings: what the demo, the benchmark and in-process tests start. */
+    public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
+                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL);
+    }
+
+    public NodeConfig withTimeouts(Duration init, Duration admission) {
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl);
+    }
 
     /** Half the machine's memory: room for the rest of the device. */
     public static long defaultMemoryBudget() {
@@ -42,6 +57,16 @@ public record NodeConfig(
 
     public Path instancesDir() {
         return dataDir.resolve("instances");
+    }
+
+    /** Backups this node holds for its peers. */
+    public Path backupsDir() {
+        return dataDir.resolve("backups");
+    }
+
+    /** This node's own backup dumps while they are being shipped. */
+    public Path backupStagingDir() {
+        return dataDir.resolve("backup-staging");
     }
 
     public Path runtimeDir() {

@@ -3,6 +3,8 @@ package dev.torpor.node;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.cluster.Lease;
+import dev.torpor.cluster.LeaseStore;
 import dev.torpor.cluster.Locations;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
@@ -58,6 +60,10 @@ public final class NodeDatabase implements AutoCloseable {
     private final FunctionRegistry functions = new Functions();
     private final InstanceStore instances = new Instances();
     private final Locations locations = new FunctionLocations();
+    private final PreparedStatement selectLease;
+    private final PreparedStatement selectLeases;
+    private final PreparedStatement upsertLease;
+    private final LeaseStore leases = new Leases();
 
     private NodeDatabase(Connection db) throws SQLException {
         this.db = db;
@@ -74,6 +80,10 @@ public final class NodeDatabase implements AutoCloseable {
         upsertLocation = db.prepareStatement(
                 "INSERT INTO locations (function, node_id, since) VALUES (?, ?, ?) ON CONFLICT(function) DO UPDATE SET node_id = excluded.node_id, since = excluded.since");
         deleteLocation = db.prepareStatement("DELETE FROM locations WHERE function = ?");
+        selectLease = db.prepareStatement("SELECT function, owner, epoch, ttl_ms FROM leases WHERE function = ?");
+        selectLeases = db.prepareStatement("SELECT function, owner, epoch, ttl_ms FROM leases ORDER BY function");
+        upsertLease = db.prepareStatement("INSERT INTO leases (function, owner, epoch, ttl_ms, since) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT(function) DO UPDATE SET owner = excluded.owner, epoch = excluded.epoch, ttl_ms = excluded.ttl_ms, since = excluded.since");
     }
 
     /** Opens (or creates) the database file and brings its schema up to date. */
@@ -249,6 +259,42 @@ public final class NodeDatabase implements AutoCloseable {
                 deleteLocation.setString(1, function);
                 return deleteLocation.executeUpdate();
             });
+        }
+    }
+
+    public LeaseStore leases() {
+        return leases;
+    }
+
+    /** Every renewal is a write: only the epoch must survive a crash, but the owner and ttl are small beside it. */
+    private final class Leases implements LeaseStore {
+        @Override
+        public java.util.Optional<Lease> get(String function) {
+            return locked("read the lease of " + function, () -> {
+                selectLease.setString(1, function);
+                return readAll(selectLease, Leases::lease).stream().findFirst();
+            });
+        }
+
+        @Override
+        public void put(Lease lease) {
+            durably("record the lease of " + lease.function(), () -> {
+                upsertLease.setString(1, lease.function());
+                upsertLease.setString(2, lease.owner());
+                upsertLease.setLong(3, lease.epoch());
+                upsertLease.setLong(4, lease.ttl().toMillis());
+                upsertLease.setString(5, java.time.Instant.now().toString());
+                return upsertLease.executeUpdate();
+            });
+        }
+
+        @Override
+        public List<Lease> list() {
+            return locked("list the leases", () -> readAll(selectLeases, Leases::lease));
+        }
+
+        private static Lease lease(ResultSet rs) throws SQLException {
+            return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), java.time.Duration.ofMillis(rs.getLong(4)));
         }
     }
 

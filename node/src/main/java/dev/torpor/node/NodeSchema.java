@@ -51,6 +51,16 @@ final class NodeSchema {
                 node_id  TEXT NOT NULL,
                 since    TEXT NOT NULL
             );
+            """, """
+            -- Leases of backed-up functions, as owner (this node) or as backup peer (another node owns it, or this
+            -- node took it over). The epoch only grows; an owner seeing a higher one stops serving the function.
+            CREATE TABLE leases (
+                function TEXT PRIMARY KEY,
+                owner    TEXT NOT NULL,
+                epoch    INTEGER NOT NULL,
+                ttl_ms   INTEGER NOT NULL,
+                since    TEXT NOT NULL
+            );
             """);
 
     private NodeSchema() {}

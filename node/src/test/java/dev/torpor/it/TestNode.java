@@ -3,7 +3,6 @@ package dev.torpor.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.torpor.api.LambdaAccount;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
 import dev.torpor.runtime.oci.OciRuntimes;
@@ -97,8 +96,7 @@ final class TestNode implements AutoCloseable {
         if (child) {
             startChild();
         } else {
-            node = Node.start(new NodeConfig("test", new InetSocketAddress("127.0.0.1", 0), data, budget,
-                    LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), List.of()));
+            node = Node.start(NodeConfig.standalone("test", new InetSocketAddress("127.0.0.1", 0), data, budget));
         }
     }
 

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
+import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -352,6 +355,78 @@ class InstanceManagerTest {
         assertThat(budget.holds(id)).isTrue();
         assertThat(invoke(fn, "b")).isEqualTo("b#2");
         assertThat(runtime.verbs(id)).containsExactly("start", "checkpoint", "restore");
+    }
+
+    @Test
+    void aBackupDumpsAnIdleInstanceAndLeavesItRunningWithItsState() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        invoke(fn, "a");
+        String id = awaitState(fn, InstanceState.IDLE).id();
+        DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("backups"));
+
+        Optional<CheckpointStore.Image> image = manager.backup(id, backups);
+
+        assertThat(image).isPresent();
+        assertThat(image.get().manifest().totalBytes()).isPositive();
+        assertThat(runtime.verbs(id)).containsExactly("start", "checkpoint");
+        assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.IDLE);
+        assertThat(instanceOf(fn).checkpoints()).as("a backup is not a checkpoint of the instance").isZero();
+        assertThat(invoke(fn, "b")).as("the same process goes on").isEqualTo("b#2");
+    }
+
+    @Test
+    void frequentBackupsDoNotKeepAnIdleInstanceFromBeingSuspended() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        invoke(fn, "a");
+        String id = instanceOf(fn).id();
+        DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("backups"));
+        long interval = Math.max(1, IDLE_MS / 4);
+
+        Instant deadline = Instant.now().plusMillis(IDLE_MS * 20);
+        while (instanceOf(fn).state() != InstanceState.CHECKPOINTED && Instant.now().isBefore(deadline)) {
+            manager.backup(id, backups);
+            Thread.sleep(interval);
+        }
+
+        assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.CHECKPOINTED);
+    }
+
+    @Test
+    void anInvocationDuringABackupWaitsForItInsteadOfStartingASecondInstance() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        invoke(fn, "a");
+        String id = awaitState(fn, InstanceState.IDLE).id();
+        CountDownLatch committing = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        DirectoryCheckpointStore disk = new DirectoryCheckpointStore(tmp.resolve("backups"));
+        CheckpointStore slow = new CheckpointStore() {
+            public Path begin(String i) { return disk.begin(i); }
+            public Manifest commit(Path dir, Manifest m) {
+                committing.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return disk.commit(dir, m);
+            }
+            public void discard(Path dir) { disk.discard(dir); }
+            public Optional<Image> latest(String i) { return disk.latest(i); }
+            public void delete(String i) { disk.delete(i); }
+            public void sweepIncomplete() { disk.sweepIncomplete(); }
+        };
+        var pool = Executors.newVirtualThreadPerTaskExecutor();
+        Future<?> backup = pool.submit(() -> manager.backup(id, slow));
+        committing.await();
+        Future<String> during = pool.submit(() -> invoke(fn, "b"));
+        Thread.sleep(300);
+        assertThat(during).as("the invocation waits for the backup").isNotDone();
+        proceed.countDown();
+
+        assertThat(during.get()).isEqualTo("b#2");
+        backup.get();
+        assertThat(runtime.count(START)).isEqualTo(1);
+        assertThat(instancesOf(fn)).hasSize(1);
     }
 
     @Test

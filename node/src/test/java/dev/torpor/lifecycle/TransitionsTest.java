@@ -23,12 +23,13 @@ class TransitionsTest {
     /** Every allowed transition, one row per state; any pair not written here must be refused. */
     private static final String ALLOWED = """
             STARTING       READY→IDLE                                                 FAIL→FAILED  STOP→STOPPED
-            IDLE           DISPATCH→BUSY  PAUSE→PAUSING  CHECKPOINT→CHECKPOINTING     FAIL→FAILED  STOP→STOPPED
+            IDLE           DISPATCH→BUSY  PAUSE→PAUSING  CHECKPOINT→CHECKPOINTING  BACKUP→BACKING_UP  FAIL→FAILED  STOP→STOPPED
             BUSY           READY→IDLE                                                 FAIL→FAILED  STOP→STOPPED
             PAUSING        PAUSED→PAUSED  ABORTED→IDLE                                FAIL→FAILED  STOP→STOPPED
             PAUSED         RESUME→RESUMING                                            FAIL→FAILED  STOP→STOPPED
             RESUMING       RESUMED→IDLE  ABORTED→PAUSED                               FAIL→FAILED  STOP→STOPPED
             CHECKPOINTING  CHECKPOINTED→CHECKPOINTED  ABORTED→IDLE                    FAIL→FAILED  STOP→STOPPED
+            BACKING_UP     BACKED_UP→IDLE  ABORTED→IDLE                               FAIL→FAILED  STOP→STOPPED
             CHECKPOINTED   RESTORE→RESTORING  MIGRATE→MIGRATING                       FAIL→FAILED  STOP→STOPPED
             RESTORING      RESTORED→IDLE  ABORTED→CHECKPOINTED                        FAIL→FAILED  STOP→STOPPED
             MIGRATING      MIGRATED→MOVED  ABORTED→CHECKPOINTED                       FAIL→FAILED  STOP→STOPPED
@@ -40,9 +41,9 @@ class TransitionsTest {
     private static final Map<InstanceState, Map<LifecycleEvent, InstanceState>> TABLE = parse(ALLOWED);
 
     private static final Set<InstanceState> RESIDENT =
-            EnumSet.of(STARTING, IDLE, BUSY, PAUSING, PAUSED, RESUMING, CHECKPOINTING, RESTORING);
+            EnumSet.of(STARTING, IDLE, BUSY, PAUSING, PAUSED, RESUMING, CHECKPOINTING, BACKING_UP, RESTORING);
     private static final Set<InstanceState> TRANSITIONAL =
-            EnumSet.of(STARTING, PAUSING, RESUMING, CHECKPOINTING, RESTORING, MIGRATING);
+            EnumSet.of(STARTING, PAUSING, RESUMING, CHECKPOINTING, BACKING_UP, RESTORING, MIGRATING);
 
     @Test
     void tableHasOneRowForEveryState() {

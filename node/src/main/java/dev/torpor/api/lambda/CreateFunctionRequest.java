@@ -1,6 +1,7 @@
 package dev.torpor.api.lambda;
 
 import dev.torpor.TorporException;
+import dev.torpor.cluster.BackupPolicy;
 import dev.torpor.function.FunctionNames;
 import dev.torpor.function.SuspendPolicy;
 import java.util.List;
@@ -53,6 +54,7 @@ public record CreateFunctionRequest(
         byte[] zip = Constraints.zipFile("Code.ZipFile", c.zipFile(), c.s3Bucket(), c.s3Key(), c.imageUri());
         Map<String, String> t = Objects.requireNonNullElse(tags, Map.of());
         SuspendPolicy.fromTags(t);
+        BackupPolicy.fromTags(t);
         return new CreateFunctionRequest(
                 name,
                 Constraints.runtime(runtime),

@@ -1,7 +1,6 @@
 package dev.torpor.cli.demo;
 
 import dev.torpor.api.InstanceView;
-import dev.torpor.api.LambdaAccount;
 import dev.torpor.api.NodeInfo;
 import dev.torpor.api.lambda.FunctionConfiguration;
 import dev.torpor.cli.NodeClient;
@@ -79,8 +78,7 @@ public final class Demo {
     public boolean run() throws IOException, InterruptedException {
         Path data = dataDir();
         if (!options.nodeLog()) nodeLog.setLevel(Level.WARNING);
-        Node server = Node.start(new NodeConfig("demo", options.listen(), data, options.memoryBudgetBytes(),
-                LambdaAccount.DEFAULT, "runc", Duration.ofSeconds(10), Duration.ofSeconds(30), java.util.List.of()));
+        Node server = Node.start(NodeConfig.standalone("demo", options.listen(), data, options.memoryBudgetBytes()));
         Shutdown shutdown = new Shutdown(server, data);
         Runtime.getRuntime().addShutdownHook(shutdown.onSignal);
         try (NodeClient client = new NodeClient(endpoint(server.address()))) {

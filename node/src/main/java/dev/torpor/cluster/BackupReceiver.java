@@ -1,0 +1,118 @@
+package dev.torpor.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.checkpoint.ChunkStore;
+import dev.torpor.checkpoint.ChunkWire;
+import dev.torpor.node.Deployments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The peer's side of backups: chunks go into a {@link ChunkStore}, which commits a copy only once it is whole. While
+ * another node owns the function, invocations of it here are forwarded there, so holding a backup never starts a copy.
+ */
+public final class BackupReceiver implements AutoCloseable {
+    /** Copies kept per instance: the newest is what a takeover restores, older ones are there if it proves damaged. */
+    static final int KEEP = 3;
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final ChunkStore store;
+    private final Path records;
+    private final Deployments deployments;
+    private final Locations locations;
+    private final LeaseStore leases;
+    private final String selfId;
+
+    public BackupReceiver(Path root, Deployments deployments, Locations locations, LeaseStore leases, String selfId) {
+        this.store = new ChunkStore(root.resolve("chunks"), KEEP);
+        this.records = root.resolve("records");
+        this.deployments = deployments;
+        this.locations = locations;
+        this.leases = leases;
+        this.selfId = selfId;
+    }
+
+    /** Which of the offered chunks to send, and whether the code must come first. */
+    public Map<String, Object> missing(BackupOffer offer) {
+        boolean hasCode = deployments.find(offer.function()).map(f -> f.codeSha256().equals(offer.codeSha256())).orElse(false);
+        return Map.of("missing", List.copyOf(store.missing(offer.chunks())), "hasCode", hasCode);
+    }
+
+    public int chunks(InputStream body) {
+        return ChunkWire.readChunks(body, store);
+    }
+
+    /** Makes the sent image this instance's newest backup; refused (nothing changes) unless every chunk is here. */
+    public synchronized BackupRecord commit(String instanceId, BackupCommit c) {
+        String function = c.definition().name();
+        if (!instanceId.equals(c.manifest().instanceId()) || !function.equals(c.manifest().function())) {
+            throw TorporException.invalid("the manifest is of " + c.manifest().instanceId() + " (" + c.manifest().function() + ")");
+        }
+        boolean hasCode = deployments.find(function).map(f -> f.codeSha256().equals(c.manifest().codeSha256())).orElse(false);
+        if (!hasCode) throw TorporException.conflict("send the code of " + function + " (" + c.manifest().codeSha256() + ") first");
+        // A late backup from an owner this node has taken over from must not send callers back to it.
+        if (leases.get(function).map(l -> l.owner().equals(selfId)).orElse(false)) {
+            throw TorporException.conflict(selfId + " has taken " + function + " over; " + c.owner() + " no longer owns it");
+        }
+        ChunkStore.Snapshot s = store.commit(instanceId, c.recipe(), c.manifest());
+        BackupRecord r = new BackupRecord(instanceId, function, c.owner(), s.seq(), s.committedAt(),
+                c.manifest().totalBytes(), c.shippedBytes());
+        write(r);
+        locations.set(function, c.owner());
+        return r;
+    }
+
+    public List<BackupRecord> list() {
+        if (!Files.isDirectory(records)) return List.of();
+        try (Stream<Path> files = Files.list(records)) {
+            List<BackupRecord> out = new ArrayList<>();
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                out.add(JSON.readValue(f.toFile(), BackupRecord.class));
+            }
+            out.sort(Comparator.comparing(BackupRecord::instanceId));
+            return out;
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot list the backups in " + records, e);
+        }
+    }
+
+    /** The newest backup of any instance of {@code function}. */
+    public Optional<BackupRecord> latestOf(String function) {
+        return list().stream().filter(r -> r.function().equals(function)).max(Comparator.comparing(BackupRecord::committedAt));
+    }
+
+    /** Rebuilds the backup as a complete image directory at {@code target} (which must not exist). */
+    public void materialize(BackupRecord r, Path target) {
+        store.materialize(r.instanceId(), r.seq(), target);
+    }
+
+    private void write(BackupRecord r) {
+        try {
+            Files.createDirectories(records);
+            Path tmp = records.resolve(r.instanceId() + ".tmp");
+            Files.write(tmp, JSON.writeValueAsBytes(r));
+            Files.move(tmp, records.resolve(r.instanceId() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot record the backup of " + r.instanceId(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

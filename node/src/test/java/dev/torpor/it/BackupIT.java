@@ -1,0 +1,57 @@
+package dev.torpor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Backups between two real nodes: a function's instance is copied to its peer while it keeps running. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class BackupIT extends TwoNodeTest {
+    @Test
+    void aSecondBackupOfUnchangedMemoryShipsASmallFractionOfTheFirst() throws Exception {
+        assertThat(nodes.a.create("ballast", "counter-python", 128, Map.of("BALLAST_MB", "25"),
+                Map.of("torpor:suspend", "none", "torpor:backup", "edge-b", "torpor:backup-interval-ms", "1500")).statusCode())
+                .isEqualTo(201);
+        assertThat(nodes.a.invoke("ballast", "{}").get("count").asInt()).isEqualTo(1);
+        String id = nodes.a.instanceOf("ballast").get("instanceId").asText();
+
+        JsonNode first = awaitBackup(id, 1);
+        JsonNode second = awaitBackup(id, 2);
+
+        long image = first.get("imageBytes").asLong();
+        System.out.printf("backup of a 25 MB ballast: image %d bytes; shipped %d, then %d%n", image,
+                first.get("shippedBytes").asLong(), second.get("shippedBytes").asLong());
+        assertThat(image).as("the image holds the 25 MB ballast").isGreaterThan(25L << 20);
+        // Not the whole image: the ballast's pages are all alike, and equal chunks travel once.
+        assertThat(first.get("shippedBytes").asLong()).as("a first backup ships every distinct chunk: %s", first).isGreaterThan(1L << 20);
+        assertThat(second.get("shippedBytes").asLong()).as("the second ships only what changed: %s", second)
+                .isLessThan(first.get("shippedBytes").asLong() / 10);
+        assertThat(second.get("owner").asText()).isEqualTo("edge-a");
+        assertThat(second.get("function").asText()).isEqualTo("ballast");
+        assertThat(nodes.a.instance(id).get("state").asText()).as("backups leave the instance running").isEqualTo("IDLE");
+        assertThat(nodes.a.invoke("ballast", "{}").get("count").asInt()).as("and its state intact").isEqualTo(2);
+        assertThat(nodes.a.childOutput()).contains("backed up " + id + " to edge-b");
+    }
+
+    /** Polls edge-b's list of backups until it holds copy {@code seq} of the instance. */
+    private JsonNode awaitBackup(String id, long seq) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            for (JsonNode b : TestNode.json(nodes.b.call("GET", "/torpor/v1/backups", null).body()).get("backups")) {
+                if (b.get("instanceId").asText().equals(id) && b.get("seq").asLong() >= seq) {
+                    assertThat(b.get("seq").asLong()).as("backup %d was seen before the next replaced it", seq).isEqualTo(seq);
+                    return b;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("edge-b holds no backup " + seq + " of " + id + "\nedge-a:\n" + nodes.a.childOutput()
+                + "\nedge-b:\n" + nodes.b.childOutput());
+    }
+}
