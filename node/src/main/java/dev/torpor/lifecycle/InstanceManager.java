@@ -59,6 +59,7 @@ public final class InstanceManager implements AutoCloseable {
     private final LifecycleObserver observer;
     private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
+    private final MemoryRoom room;
 
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                            LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
@@ -75,6 +76,7 @@ public final class InstanceManager implements AutoCloseable {
         this.codeDirs = codeDirs;
         this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
+        this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live, this::policy, functions);
     }
 
     public RuntimeVersions versions() {
@@ -142,7 +144,7 @@ public final class InstanceManager implements AutoCloseable {
                 || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(this::forget);
         LiveInstance fresh = create(fn);
         try {
-            reserve(fresh, fn);
+            room.reserve(fresh, fn.name());
             ops.start(fresh, settings.initTimeout());
             return fresh;
         } catch (TorporException e) {
@@ -183,7 +185,7 @@ public final class InstanceManager implements AutoCloseable {
                 }
                 case PAUSED -> ops.resume(inst);
                 case CHECKPOINTED -> {
-                    reserve(inst, fn);
+                    room.reserve(inst, fn.name());
                     ops.restore(inst, fn);
                 }
                 default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
@@ -211,67 +213,6 @@ public final class InstanceManager implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new TorporException(ErrorKind.FAILED, "invocation failed", e.getCause());
         }
-    }
-
-    // ---- memory budget -----------------------------------------------------------------------------------------
-
-    /**
-     * Reserves the instance's memory, checkpointing least recently used idle instances to make room; waits for
-     * room up to the admission timeout, then refuses with TooManyRequests.
-     */
-    private void reserve(LiveInstance inst, FunctionDefinition fn) throws InterruptedException {
-        Instant deadline = clock.instant().plus(settings.admissionTimeout());
-        while (!budget.tryReserve(inst.id(), inst.instance.memoryBytes())) {
-            if (inst.instance.memoryBytes() > budget.limitBytes()) {
-                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, fn.name() + " needs " + inst.instance.memoryBytes()
-                        + " bytes, more than the node's whole memory budget of " + budget.limitBytes());
-            }
-            Optional<List<String>> victims = EvictionPolicy.choose(candidates(inst), budget.shortfall(inst.instance.memoryBytes()));
-            if (victims.isPresent() && !victims.get().isEmpty()) {
-                boolean freed = false;
-                for (String id : victims.get()) freed |= evict(live.get(id));
-                if (freed) continue; // room was made: try again at once; otherwise wait like when there are no victims
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "the memory budget (" + budget.limitBytes()
-                        + " bytes) is full of instances that cannot be checkpointed now; " + fn.name() + " needs "
-                        + inst.instance.memoryBytes());
-            }
-            budget.awaitRelease(Duration.ofMillis(50));
-        }
-    }
-
-    private List<EvictionPolicy.Candidate> candidates(LiveInstance except) {
-        Instant now = clock.instant();
-        List<EvictionPolicy.Candidate> out = new ArrayList<>();
-        for (LiveInstance l : live.values()) {
-            if (l == except) continue;
-            Instance.Snapshot s = l.instance.snapshot();
-            if (!s.state().resident()) continue;
-            boolean evictable = !s.claimed()
-                    && (s.state() == InstanceState.IDLE || s.state() == InstanceState.PAUSED)
-                    && !l.checkpointsRefused(now)
-                    && policy(s.function()).mode() != SuspendPolicy.Mode.NONE;
-            out.add(new EvictionPolicy.Candidate(s.id(), s.memoryBytes(), s.lastUsed(), evictable));
-        }
-        return out;
-    }
-
-    /** Checkpoints a victim to free its memory; true when it holds none afterwards. */
-    private boolean evict(LiveInstance victim) {
-        if (victim == null) return false;
-        if (victim.instance.claim()) {
-            try {
-                if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
-                victim.instance.release();
-                functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
-            } catch (TorporException e) {
-                // recorded on the instance; it stays resident and the caller looks for room elsewhere
-            } finally {
-                victim.instance.release();
-            }
-        }
-        return !budget.holds(victim.id());
     }
 
     // ---- idle policy -------------------------------------------------------------------------------------------
@@ -462,7 +403,7 @@ public final class InstanceManager implements AutoCloseable {
         try {
             InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
             if (s != InstanceState.CHECKPOINTED) throw TorporException.conflict("instance " + id + " is " + s + ", not CHECKPOINTED");
-            reserve(inst, fn);
+            room.reserve(inst, fn.name());
             ops.restore(inst, fn);
         } finally {
             inst.instance.release();
@@ -518,7 +459,7 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Whether {@code bytes} more could be made resident, now or by checkpointing idle instances. */
     public boolean canMakeRoom(long bytes) {
-        return bytes <= budget.limitBytes() && EvictionPolicy.choose(candidates(null), budget.shortfall(bytes)).isPresent();
+        return room.canMake(bytes);
     }
 
     /** Forgets an instance that never got going here (a migration in that failed): its files and records go. */

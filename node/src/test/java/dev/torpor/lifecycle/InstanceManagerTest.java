@@ -380,9 +380,10 @@ class InstanceManagerTest {
         invoke(fn, "a");
         String id = instanceOf(fn).id();
         DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("backups"));
-        long interval = Math.max(1, IDLE_MS / 4);
+        // Backups twice per idle period: frequent, yet with gaps between them, as a real interval leaves.
+        long interval = Math.max(1, IDLE_MS / 2);
 
-        Instant deadline = Instant.now().plusMillis(IDLE_MS * 20);
+        Instant deadline = Instant.now().plusMillis(IDLE_MS * 100);
         while (instanceOf(fn).state() != InstanceState.CHECKPOINTED && Instant.now().isBefore(deadline)) {
             manager.backup(id, backups);
             Thread.sleep(interval);
