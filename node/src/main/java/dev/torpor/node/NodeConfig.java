@@ -20,7 +20,6 @@ public record NodeConfig(
         List<PeerNode> peers,
         Duration leaseTtl) {
 
-    public static final int DEFAULT_PORT = 9000;
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);

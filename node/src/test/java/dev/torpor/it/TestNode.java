@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -365,9 +364,5 @@ final class TestNode implements AutoCloseable {
             if (name.startsWith(prefix)) new ProcessBuilder("ip", "netns", "delete", name).inheritIO().start().waitFor();
         }
         netns.waitFor();
-    }
-
-    static boolean executable(Path p) throws IOException {
-        return Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE);
     }
 }
