@@ -11,6 +11,12 @@ public interface CheckpointStore {
     Path begin(String instanceId);
 
     /**
+     * Where the next image of {@code instanceId} goes, not made yet: for readers that build an image whole and move
+     * it into place themselves (one received from another node, one rebuilt from a backup).
+     */
+    Path nextDir(String instanceId);
+
+    /**
      * Completes the image begun in {@code dir}: lists and syncs its files, writes and syncs the manifest, and drops
      * the instance's older images. Returns the manifest as written.
      */

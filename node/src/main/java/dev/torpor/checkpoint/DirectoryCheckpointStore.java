@@ -38,12 +38,20 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     @Override
     public Path begin(String instanceId) {
         try {
-            Path dir = root.resolve(instanceId);
-            Files.createDirectories(dir);
-            long next = sequences(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
-            return Files.createDirectory(dir.resolve(Long.toString(next)));
+            return Files.createDirectory(nextDir(instanceId));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot make a checkpoint directory for " + instanceId, e);
+        }
+    }
+
+    @Override
+    public Path nextDir(String instanceId) {
+        try {
+            Path dir = Files.createDirectories(root.resolve(instanceId));
+            long next = sequences(dir).stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+            return dir.resolve(Long.toString(next));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot make the checkpoint directory of " + instanceId, e);
         }
     }
 

@@ -9,8 +9,6 @@ import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,14 +169,11 @@ public final class Failover implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "the lease of {0} held by {1} ran out: taking it over at epoch {2} from backup {3} of {4}",
                 function, r.owner(), mine.epoch(), r.seq(), r.committedAt());
         try {
-            Path dir = images.begin(r.instanceId());
-            Files.delete(dir); // materialize makes it, whole or not at all
+            Path dir = images.nextDir(r.instanceId()); // materialize makes it, whole or not at all
             backups.materialize(r, dir);
             instances.adoptCheckpointed(r.instanceId(), fn.get());
             locations.clear(function);
             instances.restore(r.instanceId());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

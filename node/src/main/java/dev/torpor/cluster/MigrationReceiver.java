@@ -12,8 +12,6 @@ import dev.torpor.node.Deployments;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -61,9 +59,8 @@ public final class MigrationReceiver {
     /** Reads the image (checksums verified before anything is restored), restores it, and only then says yes. */
     public Instance.Snapshot receive(String instanceId, String function, InputStream body) throws InterruptedException {
         FunctionDefinition fn = deployments.get(function);
-        Path dir = images.begin(instanceId);
+        Path dir = images.nextDir(instanceId); // the archive reader makes it, whole or not at all
         try {
-            Files.delete(dir); // the archive reader makes it, whole or not at all
             Manifest m = ImageArchive.read(body, dir, bytes -> { });
             if (!m.codeSha256().equals(fn.codeSha256())) {
                 throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "the image runs code " + m.codeSha256()
@@ -73,9 +70,6 @@ public final class MigrationReceiver {
             Instance.Snapshot restored = instances.restore(instanceId);
             locations.clear(function);
             return restored;
-        } catch (IOException e) {
-            instances.discard(instanceId);
-            throw new UncheckedIOException(e);
         } catch (RuntimeException | InterruptedException e) {
             instances.discard(instanceId);
             throw e;

@@ -27,6 +27,11 @@ final class FaultyCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Path nextDir(String instanceId) {
+        return real.nextDir(instanceId);
+    }
+
+    @Override
     public Manifest commit(Path dir, Manifest withoutFiles) {
         String why = commitFailure;
         if (why != null) {

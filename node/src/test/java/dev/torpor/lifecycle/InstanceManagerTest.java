@@ -402,6 +402,7 @@ class InstanceManagerTest {
         DirectoryCheckpointStore disk = new DirectoryCheckpointStore(tmp.resolve("backups"));
         CheckpointStore slow = new CheckpointStore() {
             public Path begin(String i) { return disk.begin(i); }
+            public Path nextDir(String i) { return disk.nextDir(i); }
             public Manifest commit(Path dir, Manifest m) {
                 committing.countDown();
                 try {
