@@ -273,7 +273,10 @@ verify_criu() {
   # the netns dies with it. The outer sh orphans it, else bash reports its SIGKILL.
   pid=$(sh -c '"$@" </dev/null >"$0" 2>&1 & echo $!' "$dir/proc.log" \
     unshare -n sh -c 'ip link set lo up && cd / && exec python3 -I -c "$1" "$2"' sh '
-import socket, sys, time
+import os, socket, sys, time
+# CI may run us in a pid namespace whose session leader lies outside it, and
+# with descriptors inherited from elsewhere: CRIU refuses both.
+os.setsid(); os.closerange(3, 1024)
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
 c = socket.create_connection(l.getsockname()); s, _ = l.accept()
 c.sendall(b"ping"); s.recv(4); s.sendall(b"unread")
