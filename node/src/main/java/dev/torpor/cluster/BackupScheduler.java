@@ -90,23 +90,29 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    /** Backs up every instance of the function now; what fails is logged and tried again next interval. */
+    /**
+     * Backs up every instance of the function now; what fails is logged and tried again next interval. An instance
+     * that is serving is copied between two invocations: the copy waits up to one interval for that moment.
+     */
     public List<BackupReport> round(FunctionDefinition fn, BackupPolicy policy) {
         List<BackupReport> done = new ArrayList<>();
         for (Instance.Snapshot s : instances.list()) {
             if (!s.function().equals(fn.name()) || s.state() == InstanceState.FAILED || s.state().terminal()) continue;
             try {
-                backup(s.id(), fn, membership.require(policy.peer())).ifPresent(done::add);
+                backup(s.id(), fn, membership.require(policy.peer()), policy.interval()).ifPresent(done::add);
             } catch (TorporException | UncheckedIOException e) {
                 LOG.log(System.Logger.Level.WARNING, "backup of {0} to {1} failed: {2}", s.id(), policy.peer(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return done;
     }
 
-    private Optional<BackupReport> backup(String id, FunctionDefinition fn, PeerNode peer) {
+    private Optional<BackupReport> backup(String id, FunctionDefinition fn, PeerNode peer, Duration wait) throws InterruptedException {
         long t0 = System.nanoTime();
-        Optional<CheckpointStore.Image> taken = instances.backup(id, staging);
+        Optional<CheckpointStore.Image> taken = instances.backup(id, staging, wait);
         if (taken.isEmpty()) return Optional.empty();
         CheckpointStore.Image image = taken.get();
         try {

@@ -60,6 +60,7 @@ public final class InstanceManager implements AutoCloseable {
     private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
     private final MemoryRoom room;
+    private final BackupCopies copies;
 
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                            LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
@@ -77,6 +78,7 @@ public final class InstanceManager implements AutoCloseable {
         this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live, this::policy, functions);
+        this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
     }
 
     public RuntimeVersions versions() {
@@ -361,38 +363,13 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     /**
-     * A copy of the instance's state for a backup, in {@code into}: a leave-running dump of an idle instance (it
-     * carries on afterwards), or the image of a checkpointed one, linked. Empty when the instance is doing
-     * something else now (serving, being suspended); the next interval tries again. Invocations wait meanwhile.
+     * A copy of the instance's state for a backup, in {@code into}: a leave-running dump taken between invocations (it
+     * carries on afterwards), or the image of a checkpointed one, linked. Waits up to {@code wait} for a moment
+     * between invocations; empty when none came, or the instance is being suspended. Invocations wait meanwhile.
      */
-    public Optional<CheckpointStore.Image> backup(String id, CheckpointStore into) {
+    public Optional<CheckpointStore.Image> backup(String id, CheckpointStore into, Duration wait) throws InterruptedException {
         LiveInstance inst = find(id);
-        FunctionDefinition fn = definition(inst);
-        if (!inst.instance.claim()) return Optional.empty();
-        Instant idleSince = inst.instance.snapshot().since();
-        try {
-            return switch (inst.instance.snapshot().state()) {
-                case IDLE -> Optional.of(ops.backup(inst, fn, into));
-                case CHECKPOINTED -> images.latest(id).map(img -> linked(img, into));
-                default -> Optional.empty();
-            };
-        } finally {
-            inst.instance.release();
-            // A backup is no use of the instance: its idle time runs on, or backups would keep it from ever suspending.
-            scheduleIdle(inst, Duration.between(idleSince, clock.instant()));
-        }
-    }
-
-    /** The image's files linked (not copied: images never change once written) into a new image of {@code into}. */
-    private static CheckpointStore.Image linked(CheckpointStore.Image img, CheckpointStore into) {
-        Path dir = into.begin(img.manifest().instanceId());
-        try {
-            for (var f : img.manifest().files()) java.nio.file.Files.createLink(dir.resolve(f.name()), img.dir().resolve(f.name()));
-            return new CheckpointStore.Image(dir, into.commit(dir, img.manifest().withFiles(List.of())));
-        } catch (IOException | RuntimeException e) {
-            into.discard(dir);
-            throw new TorporException(ErrorKind.FAILED, "cannot take the image of " + img.manifest().instanceId() + " for a backup", e);
-        }
+        return copies.take(inst, definition(inst), into, wait);
     }
 
     /** Restores a checkpointed instance now, making room in the budget as an invocation would. */

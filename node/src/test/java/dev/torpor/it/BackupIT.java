@@ -3,10 +3,15 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,9 +44,52 @@ class BackupIT extends TwoNodeTest {
         assertThat(nodes.a.childOutput()).contains("backed up " + id + " to edge-b");
     }
 
-    /** Polls edge-b's list of backups until it holds copy {@code seq} of the instance. */
+    @Test
+    void aFunctionInvokedWithoutPauseIsStillBackedUpBetweenItsInvocations() throws Exception {
+        assertThat(nodes.a.createTestFunction("busy", "probe", 30, Map.of(),
+                Map.of("torpor:suspend", "none", "torpor:backup", "edge-b", "torpor:backup-interval-ms", "1000")).statusCode())
+                .isEqualTo(201);
+        assertThat(nodes.a.invoke("busy", "{}").get("count").asInt()).isEqualTo(1);
+        String id = nodes.a.instanceOf("busy").get("instanceId").asText();
+        // Busy 300 ms per event, invoked again as soon as it answers: idle only for a request's round trip.
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Integer> counts = new CopyOnWriteArrayList<>(List.of(1));
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Thread invoker = Thread.ofPlatform().name("invoker").start(() -> {
+            while (!stop.get()) {
+                try {
+                    HttpResponse<String> r = nodes.a.invokeRaw("busy", "{\"sleep\": 0.3}");
+                    if (r.statusCode() == 200 && r.headers().firstValue("X-Amz-Function-Error").isEmpty()) {
+                        counts.add(TestNode.json(r.body()).get("count").asInt());
+                    } else {
+                        failures.add(r.statusCode() + " " + r.body());
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e.toString());
+                    return;
+                }
+            }
+        });
+        try {
+            for (long seq = 1; seq <= 3; seq++) awaitBackup(id, seq, Duration.ofSeconds(10));
+        } finally {
+            stop.set(true);
+            invoker.join();
+        }
+
+        assertThat(failures).as("every invocation answered").isEmpty();
+        assertThat(counts).as("one instance counting on, never a second one").isEqualTo(
+                IntStream.rangeClosed(1, counts.size()).boxed().toList());
+        assertThat(nodes.a.instanceOf("busy").get("instanceId").asText()).isEqualTo(id);
+    }
+
     private JsonNode awaitBackup(String id, long seq) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        return awaitBackup(id, seq, Duration.ofSeconds(60));
+    }
+
+    /** Polls edge-b's list of backups until it holds copy {@code seq} of the instance. */
+    private JsonNode awaitBackup(String id, long seq, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             for (JsonNode b : TestNode.json(nodes.b.call("GET", "/torpor/v1/backups", null).body()).get("backups")) {
                 if (b.get("instanceId").asText().equals(id) && b.get("seq").asLong() >= seq) {
@@ -51,7 +99,7 @@ class BackupIT extends TwoNodeTest {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("edge-b holds no backup " + seq + " of " + id + "\nedge-a:\n" + nodes.a.childOutput()
+        throw new AssertionError("edge-b holds no backup " + seq + " of " + id + " after " + timeout + "\nedge-a:\n" + nodes.a.childOutput()
                 + "\nedge-b:\n" + nodes.b.childOutput());
     }
 }

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -126,6 +127,12 @@ class InstanceManagerTest {
         FunctionDefinition fn = deploy(name, mode, idleMs);
         assertThat(invoke(fn, "a")).isEqualTo("a#1");
         return fn;
+    }
+
+    /** One invocation, after which the instance waits for the next; its id. */
+    private String idleAfterOneInvocation(FunctionDefinition fn) throws InterruptedException {
+        assertThat(invoke(fn, "a")).isEqualTo("a#1");
+        return awaitState(fn, InstanceState.IDLE).id();
     }
 
     /** One invocation, then the idle policy checkpoints the instance. */
@@ -345,8 +352,7 @@ class InstanceManagerTest {
     @Test
     void anInstanceCanBeCheckpointedAndRestoredOnRequest() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.NONE, 0);
-        invoke(fn, "a");
-        String id = awaitState(fn, InstanceState.IDLE).id();
+        String id = idleAfterOneInvocation(fn);
 
         assertThat(manager.checkpoint(id).state()).isEqualTo(InstanceState.CHECKPOINTED);
         assertThat(budget.usedBytes()).isZero();
@@ -360,11 +366,10 @@ class InstanceManagerTest {
     @Test
     void aBackupDumpsAnIdleInstanceAndLeavesItRunningWithItsState() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
-        invoke(fn, "a");
-        String id = awaitState(fn, InstanceState.IDLE).id();
+        String id = idleAfterOneInvocation(fn);
         DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("backups"));
 
-        Optional<CheckpointStore.Image> image = manager.backup(id, backups);
+        Optional<CheckpointStore.Image> image = manager.backup(id, backups, Duration.ZERO);
 
         assertThat(image).isPresent();
         assertThat(image.get().manifest().totalBytes()).isPositive();
@@ -385,7 +390,7 @@ class InstanceManagerTest {
 
         Instant deadline = Instant.now().plusMillis(IDLE_MS * 100);
         while (instanceOf(fn).state() != InstanceState.CHECKPOINTED && Instant.now().isBefore(deadline)) {
-            manager.backup(id, backups);
+            manager.backup(id, backups, Duration.ZERO);
             Thread.sleep(interval);
         }
 
@@ -395,12 +400,53 @@ class InstanceManagerTest {
     @Test
     void anInvocationDuringABackupWaitsForItInsteadOfStartingASecondInstance() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
-        invoke(fn, "a");
-        String id = awaitState(fn, InstanceState.IDLE).id();
-        CountDownLatch committing = new CountDownLatch(1);
+        String id = idleAfterOneInvocation(fn);
         CountDownLatch proceed = new CountDownLatch(1);
+        var pool = Executors.newVirtualThreadPerTaskExecutor();
+        Future<?> backup = backupHeldAtItsCommit(id, proceed, pool);
+        Future<String> during = pool.submit(() -> invoke(fn, "b"));
+        Thread.sleep(300);
+        assertThat(during).as("the invocation waits for the backup").isNotDone();
+        proceed.countDown();
+
+        assertThat(during.get()).isEqualTo("b#2");
+        backup.get();
+        assertThat(runtime.count(START)).isEqualTo(1);
+        assertThat(instancesOf(fn)).hasSize(1);
+    }
+
+    @Test
+    void aBackupOfAClaimedInstanceWaitsForItsReleaseWithinItsDeadline() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        String id = idleAfterOneInvocation(fn);
+        CountDownLatch proceed = new CountDownLatch(1);
+        var pool = Executors.newVirtualThreadPerTaskExecutor();
+        Future<?> holding = backupHeldAtItsCommit(id, proceed, pool);
+        DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("second"));
+
+        assertThat(manager.backup(id, backups, Duration.ZERO)).as("no wait: the instance is taken").isEmpty();
+        Future<Optional<CheckpointStore.Image>> waiting = pool.submit(() -> manager.backup(id, backups, Duration.ofSeconds(10)));
+        Thread.sleep(100);
+        proceed.countDown();
+
+        assertThat(waiting.get()).as("taken once the first let go").isPresent();
+        holding.get();
+        assertThat(runtime.verbs(id)).containsExactly("start", "checkpoint", "checkpoint");
+        assertThat(invoke(fn, "b")).isEqualTo("b#2");
+    }
+
+    /** A backup of the instance whose commit holds until {@code proceed}; returns once it holds the instance. */
+    private Future<?> backupHeldAtItsCommit(String id, CountDownLatch proceed, ExecutorService pool) throws InterruptedException {
+        CountDownLatch committing = new CountDownLatch(1);
+        Future<?> backup = pool.submit(() -> manager.backup(id, gated(committing, proceed), Duration.ZERO));
+        committing.await();
+        return backup;
+    }
+
+    /** A checkpoint store on disk whose commits hold until {@code proceed}, saying when one began. */
+    private CheckpointStore gated(CountDownLatch committing, CountDownLatch proceed) {
         DirectoryCheckpointStore disk = new DirectoryCheckpointStore(tmp.resolve("backups"));
-        CheckpointStore slow = new CheckpointStore() {
+        return new CheckpointStore() {
             public Path begin(String i) { return disk.begin(i); }
             public Path nextDir(String i) { return disk.nextDir(i); }
             public Manifest commit(Path dir, Manifest m) {
@@ -417,18 +463,6 @@ class InstanceManagerTest {
             public void delete(String i) { disk.delete(i); }
             public void sweepIncomplete() { disk.sweepIncomplete(); }
         };
-        var pool = Executors.newVirtualThreadPerTaskExecutor();
-        Future<?> backup = pool.submit(() -> manager.backup(id, slow));
-        committing.await();
-        Future<String> during = pool.submit(() -> invoke(fn, "b"));
-        Thread.sleep(300);
-        assertThat(during).as("the invocation waits for the backup").isNotDone();
-        proceed.countDown();
-
-        assertThat(during.get()).isEqualTo("b#2");
-        backup.get();
-        assertThat(runtime.count(START)).isEqualTo(1);
-        assertThat(instancesOf(fn)).hasSize(1);
     }
 
     @Test
