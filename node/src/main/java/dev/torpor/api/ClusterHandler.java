@@ -55,7 +55,7 @@ final class ClusterHandler {
                 })
                 .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
                 .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
-                        backups.missing(Response.JSON.treeToValue(json(r, MAX_OFFER), BackupOffer.class))))
+                        backups.missing(r.pathParam("id"), Response.JSON.treeToValue(json(r, MAX_OFFER), BackupOffer.class))))
                 .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/chunks", r ->
                         Response.json(200, Map.of("received", backups.chunks(r.stream()))))
                 .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)", r -> Response.json(200,

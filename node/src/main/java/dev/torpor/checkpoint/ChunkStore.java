@@ -51,10 +51,15 @@ public final class ChunkStore implements AutoCloseable {
     }
 
     public ChunkStore(Path root, int keep) {
+        this(root, keep, PACK_BYTES);
+    }
+
+    /** With packs sealed at {@code packBytes}: small ones let a test see garbage leave the disk. */
+    public ChunkStore(Path root, int keep, long packBytes) {
         this.root = root;
         try {
             this.snapshots = new Snapshots(root.resolve("snapshots"), keep);
-            this.packs = new Packs(root.resolve("packs"), PACK_BYTES);
+            this.packs = new Packs(root.resolve("packs"), packBytes);
         } catch (IOException e) {
             throw failed("cannot open", e);
         }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class BackupReceiver implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final ChunkStore store;
+    private final ChunkCollector collector;
     private final Path records;
     private final Deployments deployments;
     private final Locations locations;
@@ -38,7 +40,13 @@ public final class BackupReceiver implements AutoCloseable {
     private final String selfId;
 
     public BackupReceiver(Path root, Deployments deployments, Locations locations, LeaseStore leases, String selfId) {
-        this.store = new ChunkStore(root.resolve("chunks"), KEEP);
+        this(new ChunkStore(root.resolve("chunks"), KEEP), root, deployments, locations, leases, selfId);
+    }
+
+    /** Over {@code store}, which must keep {@link #KEEP} copies per instance. */
+    BackupReceiver(ChunkStore store, Path root, Deployments deployments, Locations locations, LeaseStore leases, String selfId) {
+        this.store = store;
+        this.collector = new ChunkCollector(store, Clock.systemUTC());
         this.records = root.resolve("records");
         this.deployments = deployments;
         this.locations = locations;
@@ -46,8 +54,9 @@ public final class BackupReceiver implements AutoCloseable {
         this.selfId = selfId;
     }
 
-    /** Which of the offered chunks to send, and whether the code must come first. */
-    public Map<String, Object> missing(BackupOffer offer) {
+    /** Which of the offered chunks to send, and whether the code must come first. Begins an upload of the instance. */
+    public Map<String, Object> missing(String instanceId, BackupOffer offer) {
+        collector.uploading(instanceId);
         boolean hasCode = deployments.find(offer.function()).map(f -> f.codeSha256().equals(offer.codeSha256())).orElse(false);
         return Map.of("missing", List.copyOf(store.missing(offer.chunks())), "hasCode", hasCode);
     }
@@ -57,7 +66,15 @@ public final class BackupReceiver implements AutoCloseable {
     }
 
     /** Makes the sent image this instance's newest backup; refused (nothing changes) unless every chunk is here. */
-    public synchronized BackupRecord commit(String instanceId, BackupCommit c) {
+    public BackupRecord commit(String instanceId, BackupCommit c) {
+        try {
+            return commitUpload(instanceId, c);
+        } finally {
+            collector.uploaded(instanceId);
+        }
+    }
+
+    private synchronized BackupRecord commitUpload(String instanceId, BackupCommit c) {
         String function = c.definition().name();
         if (!instanceId.equals(c.manifest().instanceId()) || !function.equals(c.manifest().function())) {
             throw TorporException.invalid("the manifest is of " + c.manifest().instanceId() + " (" + c.manifest().function() + ")");
@@ -68,7 +85,9 @@ public final class BackupReceiver implements AutoCloseable {
         if (leases.get(function).map(l -> l.owner().equals(selfId)).orElse(false)) {
             throw TorporException.conflict(selfId + " has taken " + function + " over; " + c.owner() + " no longer owns it");
         }
+        boolean evicts = store.history(instanceId).size() >= KEEP;
         ChunkStore.Snapshot s = store.commit(instanceId, c.recipe(), c.manifest());
+        if (evicts) collector.evicted();
         BackupRecord r = new BackupRecord(instanceId, function, c.owner(), s.seq(), s.committedAt(),
                 c.manifest().totalBytes(), c.shippedBytes());
         write(r);
@@ -113,6 +132,7 @@ public final class BackupReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        collector.close();
         store.close();
     }
 }

@@ -19,13 +19,14 @@ import java.util.Optional;
 /**
  * A {@link ContainerRuntime} without containers: each "container" is a {@link FakeFunction} whose relay connects to
  * the instance's channel socket as torpor-init would. Records every lifecycle verb it is asked for, and can be told to
- * fail the next call of a verb the way runc does, with the tool's stderr in the exception.
+ * fail the next call of a verb the way runc does, with the tool's stderr in the exception. Public for the cluster's
+ * tests, whose nodes run on it.
  */
-final class FakeContainerRuntime implements ContainerRuntime, AutoCloseable {
+public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseable {
     static final RuntimeVersions VERSIONS =
             new RuntimeVersions("runc 1.2.0 (fake)", "criu 4.2 (fake)", "6.1.0-fake", System.getProperty("os.arch"));
 
-    enum Verb { START, PAUSE, RESUME, CHECKPOINT, RESTORE, REMOVE }
+    public enum Verb { START, PAUSE, RESUME, CHECKPOINT, RESTORE, REMOVE }
 
     /** One lifecycle call as the node made it; reads like {@code checkpoint} or {@code checkpoint (failed)}. */
     record Call(Verb verb, String id, boolean failed) {
@@ -41,7 +42,7 @@ final class FakeContainerRuntime implements ContainerRuntime, AutoCloseable {
     private final List<Integer> containersAtLaunch = new ArrayList<>();
 
     /** The next call of {@code verb} fails, changing nothing, with {@code stderr} as the tool's words. */
-    synchronized void failNext(Verb verb, String stderr) {
+    public synchronized void failNext(Verb verb, String stderr) {
         failNext.put(verb, stderr);
     }
 
