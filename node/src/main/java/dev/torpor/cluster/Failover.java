@@ -8,8 +8,6 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Keeps at most one copy of each backed-up function serving. As owner, this node renews a lease with the function's
  * backup peer every ttl/3 and serves the function only while the lease holds ({@link #refusal}); when the peer says
  * it took over, the copy here is dropped and invocations are forwarded there. As backup peer, when an owner's lease
- * runs out it takes over: raises the epoch, rebuilds the latest backup and restores it here.
+ * runs out it takes over ({@link Takeovers}): raises the epoch, rebuilds the latest backup and restores it here.
  */
 public final class Failover implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("torpor.failover");
@@ -34,12 +32,11 @@ public final class Failover implements AutoCloseable {
     private final PeerClient peers;
     private final InstanceManager instances;
     private final FunctionRegistry functions;
-    private final CheckpointStore images;
-    private final BackupReceiver backups;
     private final Locations locations;
     private final LeaseStore leases;
     private final LeaseBook book;
     private final LeaseKeeper keeper;
+    private final Takeovers takeovers;
     private final Duration ttl;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -54,12 +51,11 @@ public final class Failover implements AutoCloseable {
         this.peers = peers;
         this.instances = instances;
         this.functions = functions;
-        this.images = images;
-        this.backups = backups;
         this.locations = locations;
         this.leases = leases;
         this.book = new LeaseBook(membership.selfId(), clock, leases);
         this.keeper = new LeaseKeeper(clock);
+        this.takeovers = new Takeovers(membership.selfId(), book, leases, locations, backups, instances, images, functions, clock);
         this.ttl = ttl;
         this.clock = clock;
         this.timer = timer;
@@ -98,7 +94,7 @@ public final class Failover implements AutoCloseable {
 
     private void renew(FunctionDefinition fn, PeerNode peer) {
         Lease mine = leases.get(fn.name()).orElseGet(() -> {
-            Lease first = new Lease(fn.name(), membership.selfId(), 1, ttl);
+            Lease first = new Lease(fn.name(), membership.selfId(), 1, ttl, peer.id(), Lease.Phase.WATCHED);
             leases.put(first);
             return first;
         });
@@ -125,7 +121,7 @@ public final class Failover implements AutoCloseable {
         String owner = lease.path("owner").asText(peer.id());
         keeper.lost(function);
         instances.retire(function);
-        leases.put(new Lease(function, owner, lease.path("epoch").asLong(), ttl));
+        leases.put(new Lease(function, owner, lease.path("epoch").asLong(), ttl, membership.selfId(), Lease.Phase.WATCHED));
         locations.set(function, owner);
         fenced.remove(function);
         LOG.log(System.Logger.Level.WARNING, "{0} took over {1} at epoch {2}: dropped the copy here; its invocations go there",
@@ -151,39 +147,18 @@ public final class Failover implements AutoCloseable {
 
     /** A renewal from an owner; CONFLICT when this node took the function over since. */
     public Lease renewed(String function, String owner, long epoch, Duration ttl) {
-        return book.renew(new Lease(function, owner, epoch, ttl));
+        return book.renew(new Lease(function, owner, epoch, ttl, membership.selfId(), Lease.Phase.WATCHED));
     }
 
     public Optional<Lease> lease(String function) {
         return book.get(function);
     }
 
-    /** The owner's lease ran out: become the owner, then bring the latest backup to life here. */
-    private void takeOver(String function) {
-        Optional<BackupRecord> backup = backups.latestOf(function);
-        Optional<FunctionDefinition> fn = functions.get(function)
-                .filter(f -> BackupPolicy.of(f).map(p -> p.peer().equals(membership.selfId())).orElse(false));
-        if (backup.isEmpty() || fn.isEmpty()) return; // not this node's to take, or nothing to run: the owner keeps it
-        Lease mine = book.takeOver(function);
-        BackupRecord r = backup.get();
-        LOG.log(System.Logger.Level.WARNING, "the lease of {0} held by {1} ran out: taking it over at epoch {2} from backup {3} of {4}",
-                function, r.owner(), mine.epoch(), r.seq(), r.committedAt());
-        try {
-            Path dir = images.nextDir(r.instanceId()); // materialize makes it, whole or not at all
-            backups.materialize(r, dir);
-            instances.adoptCheckpointed(r.instanceId(), fn.get());
-            locations.clear(function);
-            instances.restore(r.instanceId());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     // ---- both --------------------------------------------------------------------------------------------------
 
     private void check() {
         try {
-            for (String function : book.expired()) takeOver(function);
+            takeovers.check();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "takeover failed", e);
         }

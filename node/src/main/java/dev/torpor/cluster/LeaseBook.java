@@ -58,10 +58,13 @@ public final class LeaseBook {
         return expiresAt.entrySet().stream().filter(e -> now.isAfter(e.getValue())).map(Map.Entry::getKey).sorted().toList();
     }
 
-    /** Makes this node the owner at the next epoch; from now on the old owner's renewals are refused. */
+    /**
+     * Makes this node the owner at the next epoch, the old owner its peer; from now on the old owner's renewals are
+     * refused. The takeover has begun: {@link Lease.Phase#TAKING_OVER} until the function is served here.
+     */
     public synchronized Lease takeOver(String function) {
         Lease old = store.get(function).orElseThrow(() -> TorporException.notFound("no lease of " + function + " here"));
-        Lease mine = new Lease(function, selfId, old.epoch() + 1, old.ttl());
+        Lease mine = new Lease(function, selfId, old.epoch() + 1, old.ttl(), old.owner(), Lease.Phase.TAKING_OVER);
         store.put(mine);
         expiresAt.remove(function);
         return mine;

@@ -80,10 +80,11 @@ public final class NodeDatabase implements AutoCloseable {
         upsertLocation = db.prepareStatement(
                 "INSERT INTO locations (function, node_id, since) VALUES (?, ?, ?) ON CONFLICT(function) DO UPDATE SET node_id = excluded.node_id, since = excluded.since");
         deleteLocation = db.prepareStatement("DELETE FROM locations WHERE function = ?");
-        selectLease = db.prepareStatement("SELECT function, owner, epoch, ttl_ms FROM leases WHERE function = ?");
-        selectLeases = db.prepareStatement("SELECT function, owner, epoch, ttl_ms FROM leases ORDER BY function");
-        upsertLease = db.prepareStatement("INSERT INTO leases (function, owner, epoch, ttl_ms, since) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT(function) DO UPDATE SET owner = excluded.owner, epoch = excluded.epoch, ttl_ms = excluded.ttl_ms, since = excluded.since");
+        selectLease = db.prepareStatement("SELECT function, owner, epoch, ttl_ms, peer, phase FROM leases WHERE function = ?");
+        selectLeases = db.prepareStatement("SELECT function, owner, epoch, ttl_ms, peer, phase FROM leases ORDER BY function");
+        upsertLease = db.prepareStatement("INSERT INTO leases (function, owner, epoch, ttl_ms, since, peer, phase) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT(function) DO UPDATE SET owner = excluded.owner, epoch = excluded.epoch, ttl_ms = excluded.ttl_ms, "
+                + "since = excluded.since, peer = excluded.peer, phase = excluded.phase");
     }
 
     /** Opens (or creates) the database file and brings its schema up to date. */
@@ -284,6 +285,8 @@ public final class NodeDatabase implements AutoCloseable {
                 upsertLease.setLong(3, lease.epoch());
                 upsertLease.setLong(4, lease.ttl().toMillis());
                 upsertLease.setString(5, java.time.Instant.now().toString());
+                upsertLease.setString(6, lease.peer());
+                upsertLease.setString(7, lease.phase().name());
                 return upsertLease.executeUpdate();
             });
         }
@@ -294,7 +297,8 @@ public final class NodeDatabase implements AutoCloseable {
         }
 
         private static Lease lease(ResultSet rs) throws SQLException {
-            return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), java.time.Duration.ofMillis(rs.getLong(4)));
+            return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), java.time.Duration.ofMillis(rs.getLong(4)),
+                    rs.getString(5), Lease.Phase.valueOf(rs.getString(6)));
         }
     }
 

@@ -61,6 +61,12 @@ final class NodeSchema {
                 ttl_ms   INTEGER NOT NULL,
                 since    TEXT NOT NULL
             );
+            """, """
+            -- The node the owner renews with and backs up to, which takes over when the renewals stop (the tagged
+            -- backup node; after a takeover, the old owner), and how far a takeover got (Lease.Phase).
+            ALTER TABLE leases ADD COLUMN peer TEXT;
+            ALTER TABLE leases ADD COLUMN phase TEXT NOT NULL DEFAULT 'WATCHED';
+            UPDATE leases SET peer = (SELECT json_extract(f.tags, '$."torpor:backup"') FROM functions f WHERE f.name = leases.function);
             """);
 
     private NodeSchema() {}

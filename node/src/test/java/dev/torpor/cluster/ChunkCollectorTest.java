@@ -25,7 +25,7 @@ class ChunkCollectorTest {
     private FakeNode b;
 
     @BeforeEach
-    void nodes() {
+    void nodes() throws InterruptedException {
         a = new FakeNode(tmp.resolve("a"), "edge-a");
         b = new FakeNode(tmp.resolve("b"), "edge-b");
     }

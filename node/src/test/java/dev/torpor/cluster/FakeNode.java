@@ -51,7 +51,8 @@ final class FakeNode implements AutoCloseable {
     final ChunkStore chunks;
     private final CheckpointStore staging;
 
-    FakeNode(Path root, String id) {
+    /** A node on {@code root}, taking back what an earlier one there left, as after a restart. */
+    FakeNode(Path root, String id) throws InterruptedException {
         this.id = id;
         this.root = root;
         this.db = NodeDatabase.open(root.resolve("node.db"));
@@ -61,6 +62,7 @@ final class FakeNode implements AutoCloseable {
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new InstanceManager.Settings(root.resolve("instances"), "eu-west-1", Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 db.functions()::get, fn -> root.resolve("code"));
+        instances.recover();
         Deployments deployments = new Deployments(db.functions(), CodeStore.atRoot(root.resolve("code")), instances);
         this.chunks = new ChunkStore(root.resolve("backups/chunks"), BackupReceiver.KEEP, PACK_BYTES);
         this.backups = new BackupReceiver(chunks, root.resolve("backups"), deployments, db.locations(), db.leases(), id);

@@ -20,7 +20,7 @@ class LeaseTest {
     @Test
     void aRenewedLeaseDoesNotExpire() {
         for (int i = 0; i < 10; i++) {
-            peer.renew(new Lease("counter", "edge-a", 1, TTL));
+            peer.renew(renewal("counter", 1));
             clock.advance(TTL.dividedBy(3));
         }
         assertThat(peer.expired()).isEmpty();
@@ -28,7 +28,7 @@ class LeaseTest {
 
     @Test
     void aLeaseExpiresOneTtlAfterItsLastRenewal() {
-        peer.renew(new Lease("counter", "edge-a", 1, TTL));
+        peer.renew(renewal("counter", 1));
         clock.advance(TTL);
         assertThat(peer.expired()).as("at the ttl exactly").isEmpty();
         clock.advance(Duration.ofMillis(1));
@@ -37,25 +37,25 @@ class LeaseTest {
 
     @Test
     void aTakeoverRaisesTheEpochAndRefusesTheOldOwnerFromThenOn() {
-        peer.renew(new Lease("counter", "edge-a", 1, TTL));
+        peer.renew(renewal("counter", 1));
         clock.advance(TTL.plusMillis(1));
 
         Lease taken = peer.takeOver("counter");
 
-        assertThat(taken).isEqualTo(new Lease("counter", "edge-b", 2, TTL));
+        assertThat(taken).as("the old owner is its peer now").isEqualTo(new Lease("counter", "edge-b", 2, TTL, "edge-a", Lease.Phase.TAKING_OVER));
         assertThat(peer.expired()).as("a lease this node owns never expires here").isEmpty();
-        assertThatThrownBy(() -> peer.renew(new Lease("counter", "edge-a", 1, TTL)))
+        assertThatThrownBy(() -> peer.renew(renewal("counter", 1)))
                 .isInstanceOf(TorporException.class).hasMessageContaining("edge-b at epoch 2")
                 .extracting(e -> ((TorporException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
-        assertThatThrownBy(() -> peer.renew(new Lease("counter", "edge-a", 2, TTL)))
+        assertThatThrownBy(() -> peer.renew(renewal("counter", 2)))
                 .as("the same epoch by another owner").isInstanceOf(TorporException.class);
         assertThat(peer.get("counter")).contains(taken);
     }
 
     @Test
     void aRestartedPeerGivesTheOwnerAFullTtlAndRemembersTakeovers() {
-        peer.renew(new Lease("counter", "edge-a", 1, TTL));
-        peer.renew(new Lease("other", "edge-a", 1, TTL));
+        peer.renew(renewal("counter", 1));
+        peer.renew(renewal("other", 1));
         peer.takeOver("other");
         clock.advance(Duration.ofHours(1));
 
@@ -64,7 +64,7 @@ class LeaseTest {
         assertThat(restarted.expired()).isEmpty();
         clock.advance(TTL.plusMillis(1));
         assertThat(restarted.expired()).containsExactly("counter");
-        assertThatThrownBy(() -> restarted.renew(new Lease("other", "edge-a", 1, TTL))).isInstanceOf(TorporException.class);
+        assertThatThrownBy(() -> restarted.renew(renewal("other", 1))).isInstanceOf(TorporException.class);
     }
 
     @Test
@@ -87,5 +87,10 @@ class LeaseTest {
         owner.renewed("counter", clock.instant(), TTL);
         owner.lost("counter");
         assertThat(owner.holds("counter")).isFalse();
+    }
+
+    /** A renewal edge-a sends to edge-b, its backup node. */
+    private static Lease renewal(String function, long epoch) {
+        return new Lease(function, "edge-a", epoch, TTL, "edge-b", Lease.Phase.WATCHED);
     }
 }

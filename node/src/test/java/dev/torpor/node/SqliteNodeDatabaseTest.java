@@ -7,13 +7,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.cluster.Lease;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceState;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +138,34 @@ class SqliteNodeDatabaseTest {
         }
         // An older node refuses a file a newer one has migrated, rather than misreading it.
         assertFails(() -> NodeDatabase.open(file(), v1), ErrorKind.FAILED, "newer than this node knows");
+    }
+
+    @Test
+    void leasesKeepTheirPeerAndPhase() {
+        Lease takingOver = new Lease("counter", "edge-b", 2, Duration.ofMillis(1500), "edge-a", Lease.Phase.TAKING_OVER);
+        try (NodeDatabase db = NodeDatabase.open(file())) {
+            db.leases().put(new Lease("counter", "edge-a", 1, Duration.ofMillis(1500), "edge-b", Lease.Phase.WATCHED));
+            db.leases().put(takingOver);
+        }
+        try (NodeDatabase db = NodeDatabase.open(file())) {
+            assertThat(db.leases().list()).containsExactly(takingOver);
+        }
+    }
+
+    @Test
+    void aLeaseWrittenBeforePeersWereRecordedTakesItsPeerFromTheBackupTag() throws Exception {
+        Files.createDirectories(file().getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement()) {
+            NodeSchema.migrate(c, NodeSchema.MIGRATIONS.subList(0, 3));
+            st.executeUpdate("INSERT INTO functions (name, memory_mib, timeout_s, environment, tags, reserved_concurrency, "
+                    + "code_size, revision, last_modified) VALUES ('counter', 128, 3, '{}', '{\"torpor:backup\":\"edge-b\"}', "
+                    + "-1, 0, 1, '2026-01-01T00:00:00Z')");
+            st.executeUpdate("INSERT INTO leases VALUES ('counter', 'edge-a', 4, 6000, '2026-01-01T00:00:00Z')");
+        }
+        try (NodeDatabase db = NodeDatabase.open(file())) {
+            assertThat(db.leases().get("counter"))
+                    .contains(new Lease("counter", "edge-a", 4, Duration.ofMillis(6000), "edge-b", Lease.Phase.WATCHED));
+        }
     }
 
     @Test
