@@ -114,6 +114,15 @@ public final class ChunkStore implements AutoCloseable {
         }
     }
 
+    /** Forgets every snapshot of the key; {@link #gc} drops the chunks only they needed. */
+    public synchronized void drop(String key) {
+        try {
+            snapshots.drop(key);
+        } catch (IOException e) {
+            throw failed("cannot drop the snapshots of " + key + " from", e);
+        }
+    }
+
     public synchronized Optional<Snapshot> latest(String key) {
         List<Long> seqs = snapshots.seqs(key);
         return seqs.isEmpty() ? Optional.empty() : snapshots.get(key, seqs.getLast());

@@ -45,6 +45,13 @@ final class Snapshots {
         return s;
     }
 
+    /** Removes every snapshot of the key. */
+    void drop(String key) throws IOException {
+        Path keyDir = dir.resolve(requireKey(key));
+        for (long seq : seqs(key)) Files.delete(keyDir.resolve(seq + ".json"));
+        Files.deleteIfExists(keyDir);
+    }
+
     /** The key's snapshots, oldest first. */
     List<Long> seqs(String key) {
         Path keyDir = dir.resolve(requireKey(key));

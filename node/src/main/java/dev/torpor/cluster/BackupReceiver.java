@@ -114,6 +114,23 @@ public final class BackupReceiver implements AutoCloseable {
         return list().stream().filter(r -> r.function().equals(function)).max(Comparator.comparing(BackupRecord::committedAt));
     }
 
+    /**
+     * Drops every copy of the function's instances: another node owns it at a newer epoch than any of them, and a
+     * takeover must never bring back an older state than that owner's own copies.
+     */
+    public synchronized void forget(String function) {
+        for (BackupRecord r : list()) {
+            if (!r.function().equals(function)) continue;
+            try {
+                Files.deleteIfExists(records.resolve(r.instanceId() + ".json")); // first: a copy without a record is never used
+            } catch (IOException e) {
+                throw new TorporException(ErrorKind.FAILED, "cannot forget the backup of " + r.instanceId(), e);
+            }
+            store.drop(r.instanceId());
+        }
+        collector.evicted();
+    }
+
     /** Rebuilds the backup as a complete image directory at {@code target} (which must not exist). */
     public void materialize(BackupRecord r, Path target) {
         store.materialize(r.instanceId(), r.seq(), target);

@@ -30,11 +30,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
- * The owner's side of backups: every function with a {@link BackupPolicy} has its instances copied to its backup peer
- * once per interval. A copy is a leave-running dump of an idle instance (or a checkpointed one's image), cut into
- * chunks; only the chunks the peer lacks travel, then the peer commits the copy whole.
+ * The owner's side of backups: every function with a {@link BackupPolicy} that this node owns has its instances copied
+ * to its peer (the tagged backup node; after a takeover, the old owner) once per interval. A copy is a leave-running
+ * dump of an idle instance (or a checkpointed one's image), cut into chunks; only the chunks the peer lacks travel,
+ * then the peer commits the copy whole.
  */
 public final class BackupScheduler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("torpor.backup");
@@ -43,6 +45,7 @@ public final class BackupScheduler implements AutoCloseable {
     private static final Duration TRANSFER = Duration.ofMinutes(30);
 
     private final Membership membership;
+    private final Function<String, Optional<PeerNode>> targets;
     private final PeerClient peers;
     private final InstanceManager instances;
     private final FunctionRegistry functions;
@@ -56,9 +59,12 @@ public final class BackupScheduler implements AutoCloseable {
     /** Per instance: when the image last shipped was made, so an unchanged checkpointed image is not sent again. */
     private final Map<String, Instant> shipped = new ConcurrentHashMap<>();
 
-    public BackupScheduler(Membership membership, PeerClient peers, InstanceManager instances, FunctionRegistry functions,
-                           CodeStore code, CheckpointStore staging, ScheduledExecutorService timer, Clock clock) {
+    /** {@code targets} says where each function's copies go now, if anywhere: see {@link Failover#backupTarget}. */
+    public BackupScheduler(Membership membership, Function<String, Optional<PeerNode>> targets, PeerClient peers,
+                           InstanceManager instances, FunctionRegistry functions, CodeStore code, CheckpointStore staging,
+                           ScheduledExecutorService timer, Clock clock) {
         this.membership = membership;
+        this.targets = targets;
         this.peers = peers;
         this.instances = instances;
         this.functions = functions;
@@ -77,12 +83,12 @@ public final class BackupScheduler implements AutoCloseable {
         Instant now = clock.instant();
         for (FunctionDefinition fn : functions.list()) {
             Optional<BackupPolicy> policy = BackupPolicy.of(fn);
-            if (policy.isEmpty() || policy.get().peer().equals(membership.selfId())) continue;
-            if (now.isBefore(due.getOrDefault(fn.name(), Instant.MIN)) || !running.add(fn.name())) continue;
+            Optional<PeerNode> target = policy.isEmpty() ? Optional.empty() : targets.apply(fn.name());
+            if (target.isEmpty() || now.isBefore(due.getOrDefault(fn.name(), Instant.MIN)) || !running.add(fn.name())) continue;
             due.put(fn.name(), now.plus(policy.get().interval()));
             Thread.ofVirtual().name("backup-" + fn.name()).start(() -> {
                 try {
-                    round(fn, policy.get());
+                    round(fn, target.get(), policy.get().interval());
                 } finally {
                     running.remove(fn.name());
                 }
@@ -94,29 +100,27 @@ public final class BackupScheduler implements AutoCloseable {
      * Backs up every instance of the function now; what fails is logged and tried again next interval. An instance
      * that is serving is copied between two invocations: the copy waits up to one interval for that moment.
      */
-    public List<BackupReport> round(FunctionDefinition fn, BackupPolicy policy) {
-        List<BackupReport> done = new ArrayList<>();
+    private void round(FunctionDefinition fn, PeerNode peer, Duration interval) {
         for (Instance.Snapshot s : instances.list()) {
             if (!s.function().equals(fn.name()) || s.state() == InstanceState.FAILED || s.state().terminal()) continue;
             try {
-                backup(s.id(), fn, membership.require(policy.peer()), policy.interval()).ifPresent(done::add);
+                backup(s.id(), fn, peer, interval);
             } catch (TorporException | UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "backup of {0} to {1} failed: {2}", s.id(), policy.peer(), e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "backup of {0} to {1} failed: {2}", s.id(), peer.id(), e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        return done;
     }
 
-    private Optional<BackupReport> backup(String id, FunctionDefinition fn, PeerNode peer, Duration wait) throws InterruptedException {
+    private void backup(String id, FunctionDefinition fn, PeerNode peer, Duration wait) throws InterruptedException {
         long t0 = System.nanoTime();
         Optional<CheckpointStore.Image> taken = instances.backup(id, staging, wait);
-        if (taken.isEmpty()) return Optional.empty();
+        if (taken.isEmpty()) return;
         CheckpointStore.Image image = taken.get();
         try {
-            if (image.manifest().createdAt().equals(shipped.get(id))) return Optional.empty();
+            if (image.manifest().createdAt().equals(shipped.get(id))) return;
             Recipe recipe = Recipe.of(image.dir());
             JsonNode answer = peers.call(peer, "POST", "/torpor/v1/backups/" + id + "/missing",
                     new BackupOffer(fn.name(), fn.codeSha256(), List.copyOf(recipe.chunkIds())), CALL);
@@ -131,7 +135,6 @@ public final class BackupScheduler implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             LOG.log(System.Logger.Level.INFO, "backed up {0} to {1}: image {2} bytes, shipped {3} bytes ({4}%) in {5} ms",
                     id, peer.id(), r.imageBytes(), r.shippedBytes(), String.format("%.1f", r.shippedPercent()), r.millis());
-            return Optional.of(r);
         } finally {
             staging.delete(id); // the peer has it now, or the next round takes a fresh copy
         }

@@ -19,10 +19,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps at most one copy of each backed-up function serving. As owner, this node renews a lease with the function's
- * backup peer every ttl/3 and serves the function only while the lease holds ({@link #refusal}); when the peer says
- * it took over, the copy here is dropped and invocations are forwarded there. As backup peer, when an owner's lease
- * runs out it takes over ({@link Takeovers}): raises the epoch, rebuilds the latest backup and restores it here.
+ * Keeps at most one copy of each backed-up function serving. Its owner renews a lease with its peer every ttl/3 and
+ * serves the function only while the lease holds ({@link #refusal}); when the peer says it took over, the copy here is
+ * dropped and invocations are forwarded there. As peer, when an owner's lease runs out this node takes over
+ * ({@link Takeovers}): raises the epoch, rebuilds the latest backup and restores it here. Then the roles turn
+ * ({@link Roles}): the old owner, back, yields to the higher epoch and becomes the peer, which the new owner serves
+ * without until it first confirms the lease, and from then on renews with and backs up to, as the first owner did.
  */
 public final class Failover implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("torpor.failover");
@@ -37,6 +39,8 @@ public final class Failover implements AutoCloseable {
     private final LeaseBook book;
     private final LeaseKeeper keeper;
     private final Takeovers takeovers;
+    private final Roles roles;
+    private final BackupReceiver backups;
     private final Duration ttl;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -55,6 +59,8 @@ public final class Failover implements AutoCloseable {
         this.leases = leases;
         this.book = new LeaseBook(membership.selfId(), clock, leases);
         this.keeper = new LeaseKeeper(clock);
+        this.backups = backups;
+        this.roles = new Roles(membership.selfId(), functions, locations, leases);
         this.takeovers = new Takeovers(membership.selfId(), book, leases, locations, backups, instances, images, functions, clock);
         this.ttl = ttl;
         this.clock = clock;
@@ -68,28 +74,30 @@ public final class Failover implements AutoCloseable {
     // ---- as owner ----------------------------------------------------------------------------------------------
 
     /**
-     * Why this node must not run the function now, if it must not: it is backed up elsewhere and its lease cannot be
-     * confirmed (the peer unreachable, say). An unconfirmed lease (just created or restarted) is renewed first, which
-     * may also find that the peer took the function over: then it is forwarded, and there is no refusal.
+     * Why this node must not run the function now, if it must not: it owns the function, its peer watches the lease,
+     * and the lease cannot be confirmed (the peer unreachable, say). An unconfirmed lease (just created or restarted)
+     * is renewed first, which may also find that the peer took the function over: then it is forwarded, and there is
+     * no refusal.
      */
     public Optional<String> refusal(String function) {
-        Optional<String> peer = backupPeer(function);
-        if (peer.isEmpty() || keeper.holds(function)) return Optional.empty();
+        Optional<String> peer = roles.partner(function);
+        if (mayServe(function)) return Optional.empty();
         Optional<PeerNode> node = membership.peer(peer.get());
         Optional<FunctionDefinition> fn = functions.get(function);
         if (node.isPresent() && fn.isPresent()) renew(fn.get(), node.get());
-        if (backupPeer(function).isEmpty() || keeper.holds(function)) return Optional.empty();
+        if (mayServe(function)) return Optional.empty();
         return Optional.of(function + " is not served here until its lease is confirmed with its backup node " + peer.get()
                 + " (so that two copies never run)");
     }
 
-    /** The function's backup peer when this node is its owner and must hold a lease to run it. */
-    private Optional<String> backupPeer(String function) {
-        return functions.get(function).flatMap(BackupPolicy::of)
-                .map(BackupPolicy::peer)
-                .filter(p -> !p.equals(membership.selfId()))
-                .filter(p -> locations.nodeOf(function).isEmpty())
-                .filter(p -> leases.get(function).map(l -> l.owner().equals(membership.selfId())).orElse(true));
+    /** Where to back the function up now: its peer, while this node owns the function and holds a confirmed lease. */
+    public Optional<PeerNode> backupTarget(String function) {
+        return roles.partner(function).filter(p -> keeper.holds(function)).flatMap(membership::peer);
+    }
+
+    /** Not a function this node must hold a lease for, or one whose lease holds. */
+    private boolean mayServe(String function) {
+        return roles.partner(function).isEmpty() || !roles.watched(function) || keeper.holds(function);
     }
 
     private void renew(FunctionDefinition fn, PeerNode peer) {
@@ -102,12 +110,13 @@ public final class Failover implements AutoCloseable {
         try {
             peers.call(peer, "PUT", "/torpor/v1/leases/" + fn.name(),
                     Map.of("owner", mine.owner(), "epoch", mine.epoch(), "ttlMs", ttl.toMillis()), ttl);
+            if (mine.phase() == Lease.Phase.UNWATCHED) watchedFromNowOn(mine);
             keeper.renewed(fn.name(), sentAt, ttl);
             if (fenced.remove(fn.name())) LOG.log(System.Logger.Level.INFO, "lease of {0} confirmed by {1}: serving it again", fn.name(), peer.id());
         } catch (TorporException e) {
             if (e.kind() == ErrorKind.CONFLICT) {
                 handOver(fn.name(), peer);
-            } else if (!keeper.holds(fn.name()) && fenced.add(fn.name())) {
+            } else if (!mayServe(fn.name()) && fenced.add(fn.name())) {
                 LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of {0} with {1} ({2}): not running it until "
                         + "{1} answers", fn.name(), peer.id(), e.getMessage());
                 suspendAll(fn.name());
@@ -115,17 +124,39 @@ public final class Failover implements AutoCloseable {
         }
     }
 
+    /**
+     * The old owner is back and has confirmed the lease this node took over: it watches the lease from now on, and
+     * once it holds a backup it can take the function over, so this node serves it only while the lease holds.
+     * Recorded before any backup is sent (backups need a confirmed lease), so a restart cannot forget it.
+     */
+    private synchronized void watchedFromNowOn(Lease mine) {
+        if (!leases.get(mine.function()).equals(Optional.of(mine))) return; // changed meanwhile: handed over
+        leases.put(mine.in(Lease.Phase.WATCHED));
+        LOG.log(System.Logger.Level.INFO, "{0} confirmed the lease of {1} at epoch {2}: backing {1} up to it from now on",
+                mine.peer(), mine.function(), mine.epoch());
+    }
+
     /** The peer took the function over (it has a higher epoch): drop the copy here and send its callers there. */
     private void handOver(String function, PeerNode peer) {
         JsonNode lease = peers.call(peer, "GET", "/torpor/v1/leases/" + function, null, ttl);
-        String owner = lease.path("owner").asText(peer.id());
+        yieldTo(function, lease.path("owner").asText(peer.id()), lease.path("epoch").asLong());
+    }
+
+    /**
+     * Another node owns the function at a higher epoch: invocations go there, the instances here and the backups this
+     * node holds of it go (they are older than what the owner runs), and this node becomes the lease's peer.
+     */
+    private synchronized void yieldTo(String function, String owner, long epoch) {
+        // Done already (the lease is recorded last): its backups here are the new owner's, to be kept.
+        if (leases.get(function).map(l -> l.owner().equals(owner) && l.epoch() >= epoch).orElse(false)) return;
+        locations.set(function, owner);
         keeper.lost(function);
         instances.retire(function);
-        leases.put(new Lease(function, owner, lease.path("epoch").asLong(), ttl, membership.selfId(), Lease.Phase.WATCHED));
-        locations.set(function, owner);
+        backups.forget(function);
+        leases.put(new Lease(function, owner, epoch, ttl, membership.selfId(), Lease.Phase.WATCHED));
         fenced.remove(function);
         LOG.log(System.Logger.Level.WARNING, "{0} took over {1} at epoch {2}: dropped the copy here; its invocations go there",
-                owner, function, lease.path("epoch").asLong());
+                owner, function, epoch);
     }
 
     /** Stops the function's instances from running here: checkpointed, so nothing is lost if the lease comes back. */
@@ -145,9 +176,16 @@ public final class Failover implements AutoCloseable {
 
     // ---- as backup peer ----------------------------------------------------------------------------------------
 
-    /** A renewal from an owner; CONFLICT when this node took the function over since. */
-    public Lease renewed(String function, String owner, long epoch, Duration ttl) {
-        return book.renew(new Lease(function, owner, epoch, ttl, membership.selfId(), Lease.Phase.WATCHED));
+    /**
+     * A renewal from an owner; CONFLICT when this node took the function over since. A renewal at a higher epoch of a
+     * function this node thought it owned says it was taken over while this node was away: it yields first.
+     */
+    public synchronized Lease renewed(String function, String owner, long epoch, Duration ttl) {
+        String self = membership.selfId();
+        if (!owner.equals(self) && book.get(function).map(l -> l.owner().equals(self) && l.epoch() < epoch).orElse(false)) {
+            yieldTo(function, owner, epoch);
+        }
+        return book.renew(new Lease(function, owner, epoch, ttl, self, Lease.Phase.WATCHED));
     }
 
     public Optional<Lease> lease(String function) {
@@ -164,7 +202,7 @@ public final class Failover implements AutoCloseable {
         }
         Instant now = clock.instant();
         for (FunctionDefinition fn : functions.list()) {
-            Optional<String> peer = backupPeer(fn.name());
+            Optional<String> peer = roles.partner(fn.name());
             if (peer.isEmpty() || now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
             Optional<PeerNode> node = membership.peer(peer.get());
             if (node.isEmpty() || !renewing.add(fn.name())) continue;

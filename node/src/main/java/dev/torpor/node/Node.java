@@ -70,7 +70,7 @@ public final class Node implements AutoCloseable {
         ApiServer api = new ApiServer(config.listen(), VERSION, config.account(), deployments, instances, metrics,
                 membership, peers, migrations, receiver, backups, failover);
         api.start();
-        BackupScheduler backupScheduler = new BackupScheduler(membership, peers, instances, db.functions(), code,
+        BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
                 new DirectoryCheckpointStore(config.backupStagingDir()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();

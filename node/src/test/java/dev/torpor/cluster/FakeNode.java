@@ -39,6 +39,8 @@ import java.util.stream.Stream;
  */
 final class FakeNode implements AutoCloseable {
     static final long PACK_BYTES = 1;
+    /** The lease ttl the tests' nodes agree on. */
+    static final Duration TTL = Duration.ofMillis(1500);
 
     final String id;
     final Path root;

@@ -7,7 +7,6 @@ import dev.torpor.lifecycle.FakeContainerRuntime;
 import dev.torpor.lifecycle.InstanceState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class TakeoversTest {
-    private static final Duration TTL = Duration.ofMillis(1500);
-
     @TempDir
     Path tmp;
 
@@ -42,9 +39,9 @@ class TakeoversTest {
             id = a.instanceOf(fn);
             backup = a.backUpTo(b, fn, id);
         }
-        b.db.leases().put(new Lease("counter", "edge-a", 1, TTL, "edge-b", Lease.Phase.WATCHED)); // edge-a's last renewal
+        b.db.leases().put(new Lease("counter", "edge-a", 1, FakeNode.TTL, "edge-b", Lease.Phase.WATCHED)); // edge-a's last renewal
         takeovers = takeovers(b);
-        clock.advance(TTL.plusMillis(1));
+        clock.advance(FakeNode.TTL.plusMillis(1));
     }
 
     @AfterEach
@@ -70,7 +67,7 @@ class TakeoversTest {
 
     /** The epoch is up, nothing runs here, invocations still go to edge-a, and the backup is whole. */
     private void assertBegunButNotServed(FakeNode node) {
-        assertThat(lease(node)).isEqualTo(new Lease("counter", "edge-b", 2, TTL, "edge-a", Lease.Phase.TAKING_OVER));
+        assertThat(lease(node)).isEqualTo(new Lease("counter", "edge-b", 2, FakeNode.TTL, "edge-a", Lease.Phase.TAKING_OVER));
         assertThat(node.instances.list()).isEmpty();
         assertThat(node.db.locations().nodeOf("counter")).contains("edge-a");
         assertThat(node.backups.latestOf("counter")).contains(backup);
