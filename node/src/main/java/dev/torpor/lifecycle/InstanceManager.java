@@ -14,6 +14,7 @@ import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -186,7 +188,7 @@ public final class InstanceManager implements AutoCloseable {
                 case PAUSED -> ops.resume(inst);
                 case CHECKPOINTED -> {
                     room.reserve(inst, fn.name());
-                    ops.restore(inst, fn);
+                    ops.restore(inst, fn, Optional.empty());
                 }
                 default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
             }
@@ -397,6 +399,14 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Restores a checkpointed instance now, making room in the budget as an invocation would. */
     public Instance.Snapshot restore(String id) throws InterruptedException {
+        return restore(id, Optional.empty()).instance();
+    }
+
+    /** A restore whose memory may still be on its way: {@code pagesArrived} completes when all of it is here. */
+    public record Restored(Instance.Snapshot instance, CompletableFuture<Void> pagesArrived) {}
+
+    /** As {@link #restore(String)}, for an image holding only eager pages: the rest come from a CRIU page server. */
+    public Restored restore(String id, Optional<InetSocketAddress> lazyPagesFrom) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
@@ -404,19 +414,20 @@ public final class InstanceManager implements AutoCloseable {
             InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
             if (s != InstanceState.CHECKPOINTED) throw TorporException.conflict("instance " + id + " is " + s + ", not CHECKPOINTED");
             room.reserve(inst, fn.name());
-            ops.restore(inst, fn);
+            CompletableFuture<Void> arrived = ops.restore(inst, fn, lazyPagesFrom);
+            return new Restored(inst.instance.snapshot(), arrived);
         } finally {
             inst.instance.release();
             scheduleIdle(inst);
         }
-        return inst.instance.snapshot();
     }
 
     /**
      * Freezes an instance for a move to another node: checkpointed if it runs, then MIGRATING, and claimed until
-     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image.
+     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image, complete
+     * with checksums if {@code sealed}, else as soon as CRIU wrote it (its manifest may list no files yet).
      */
-    public CheckpointStore.Image beginMigration(String id) throws InterruptedException {
+    public CheckpointStore.Image beginMigration(String id, boolean sealed) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is busy or already moving");
@@ -425,7 +436,8 @@ public final class InstanceManager implements AutoCloseable {
             if (s == InstanceState.PAUSED) ops.resume(inst);
             if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpointClaimed(inst, fn);
             ops.transition(inst, LifecycleEvent.MIGRATE);
-            return images.latest(id).orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
+            return (sealed ? images.latest(id) : images.newest(id))
+                    .orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
         } catch (RuntimeException | InterruptedException e) {
             inst.instance.release();
             throw e;
