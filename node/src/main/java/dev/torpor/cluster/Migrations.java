@@ -47,6 +47,9 @@ public final class Migrations {
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final Duration TRANSFER = Duration.ofMinutes(30);
     private static final long PROGRESS_STEP = 16L << 20;
+    /** While a post-copy target pulls pages: how often to check it still answers, and how many misses mean dead. */
+    private static final Duration WATCH = Duration.ofSeconds(1);
+    private static final int WATCH_MISSES = 3;
 
     private final Membership membership;
     private final PeerClient peers;
@@ -152,16 +155,27 @@ public final class Migrations {
     }
 
     /**
-     * Serves the pages the target pulls until it has all of them. If it gives up, its copy is gone: the instance
-     * comes back here from the image it left with (what it did on the target since is lost, and the error says so).
+     * Serves the pages the target pulls until it has all of them. If it gives up, or stops answering, its copy is
+     * gone: the instance comes back here from the image it left with (what it did on the target since is lost, and
+     * the error says so).
      */
     private long awaitPages(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, PageServing.Offer offer)
             throws InterruptedException {
+        long deadline = System.nanoTime() + TRANSFER.toNanos();
+        int silent = 0;
         try {
-            offer.done.get(TRANSFER.toMillis(), TimeUnit.MILLISECONDS);
-            return offer.wireBytes.get();
-        } catch (ExecutionException | TimeoutException e) {
-            String why = e instanceof ExecutionException ? e.getCause().getMessage() : "no word from " + target.id() + " in " + TRANSFER;
+            while (true) {
+                try {
+                    offer.done.get(WATCH.toMillis(), TimeUnit.MILLISECONDS);
+                    return offer.wireBytes.get();
+                } catch (TimeoutException e) {
+                    silent = answers(target) ? 0 : silent + 1;
+                    if (silent >= WATCH_MISSES) throw new TorporException(ErrorKind.FAILED, "node " + target.id() + " stopped answering");
+                    if (System.nanoTime() > deadline) throw new TorporException(ErrorKind.TIMEOUT, "no word from " + target.id() + " in " + TRANSFER);
+                }
+            }
+        } catch (ExecutionException | TorporException e) {
+            String why = e instanceof ExecutionException ? e.getCause().getMessage() : e.getMessage();
             locations.clear(fn.name());
             instances.endMigration(s.id(), false);
             restoreHere(s.id());
@@ -169,6 +183,15 @@ public final class Migrations {
                     + why + "); it runs on " + membership.selfId() + " again from its state at the move", e);
         } finally {
             pages.close(s.id());
+        }
+    }
+
+    private boolean answers(PeerNode target) {
+        try {
+            peers.call(target, "GET", "/torpor/v1/node", null, WATCH);
+            return true;
+        } catch (TorporException e) {
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import dev.torpor.function.LambdaEnvironment;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,10 @@ public final class InstanceManager implements AutoCloseable {
         this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live, this::policy, functions);
+    }
+
+    public MigrationSupport migrationSupport() {
+        return runtime.migrationSupport();
     }
 
     public RuntimeVersions versions() {

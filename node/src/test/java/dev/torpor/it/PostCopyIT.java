@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +41,32 @@ class PostCopyIT extends TwoNodeTest {
         System.out.printf("200 MB function: frozen %d ms by stop-and-copy (%d ms in all), %d ms by post-copy (%d ms in all)%n",
                 stopped, stopAndCopy.get("totalMillis").asLong(), posted, postCopy.get("totalMillis").asLong());
         assertThat(posted).as("post-copy froze %d ms, stop-and-copy %d ms", posted, stopped).isLessThan(stopped * 3 / 4);
+    }
+
+    @Test
+    void aTargetLostWhilePagesArriveLeavesTheFunctionOnTheSource() throws Exception {
+        var r = nodes.a.create("big", "counter-python", 300, Map.of("BALLAST_MB", "200", "BALLAST_RANDOM", "1"), Map.of("torpor:suspend", "none"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        nodes.a.invoke("big", "{}");
+        int pid = nodes.a.invoke("big", "{}").get("pid").asInt();
+        String id = nodes.a.instanceOf("big").get("instanceId").asText();
+
+        var move = CompletableFuture.supplyAsync(() -> nodes.a.call("POST", "/torpor/v1/instances/" + id + "/migrate",
+                "{\"target\":\"edge-b\",\"mode\":\"post-copy\"}"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (nodes.b.instances().isEmpty()) {
+            assertThat(System.nanoTime()).as("edge-b never restored it").isLessThan(deadline);
+            assertThat(move).isNotDone();
+            Thread.sleep(20);
+        }
+        nodes.b.kill(); // its pages are still arriving
+
+        var failed = move.get(60, TimeUnit.SECONDS);
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(failed.body()).contains("runs on edge-a again");
+        JsonNode back = nodes.a.invoke("big", "{}");
+        assertThat(back.get("count").asInt()).as("the state it left with").isEqualTo(3);
+        assertThat(back.get("pid").asInt()).isEqualTo(pid);
     }
 
     private static JsonNode migrate(TestNode from, String id, String to, String mode) {
