@@ -17,7 +17,12 @@ import java.util.stream.Stream;
  * (not a numbered sequence, so never taken for one) and goes with the instance's images.
  */
 public final class EagerPart {
-    public record Made(CheckpointStore.Image image, PostCopyImage.Split split) {}
+    public record Made(CheckpointStore.Image image, PostCopyImage.Split split) {
+        /** Once sent, the cut is of no more use here: the full image serves the pages. */
+        public void delete() {
+            Durable.deleteTree(image.dir());
+        }
+    }
 
     private EagerPart() {}
 

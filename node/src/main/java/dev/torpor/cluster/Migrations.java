@@ -118,12 +118,13 @@ public final class Migrations {
         long dumped = System.nanoTime();
         long imageBytes = CheckpointStore.bytesOf(image.dir());
         CheckpointStore.Image sending = image;
+        EagerPart.Made eager = null;
         PageServing.Offer offer = null;
         AtomicReference<BoundedInputStream> sent = new AtomicReference<>();
         String path = "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name();
         try {
             if (mode == MigrationMode.POST_COPY) {
-                EagerPart.Made eager = EagerPart.of(image);
+                eager = EagerPart.of(image);
                 sending = eager.image();
                 offer = pages.open(s.id(), image.dir());
                 path += "&postCopyFrom=" + membership.selfId();
@@ -142,6 +143,8 @@ public final class Migrations {
             if (wasRunning) restoreHere(s.id());
             throw new TorporException(e.kind(), "moving " + s.id() + " to " + target.id() + " failed; it stays on "
                     + membership.selfId() + ": " + e.getMessage(), e);
+        } finally {
+            if (eager != null) eager.delete();
         }
         long frozen = wasRunning ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : 0;
         locations.set(fn.name(), target.id());

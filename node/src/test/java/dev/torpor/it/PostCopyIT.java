@@ -54,7 +54,7 @@ class PostCopyIT extends TwoNodeTest {
         var move = CompletableFuture.supplyAsync(() -> nodes.a.call("POST", "/torpor/v1/instances/" + id + "/migrate",
                 "{\"target\":\"edge-b\",\"mode\":\"post-copy\"}"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (nodes.b.instances().isEmpty()) {
+        while (!restoredOn(nodes.b)) {
             assertThat(System.nanoTime()).as("edge-b never restored it").isLessThan(deadline);
             assertThat(move).isNotDone();
             Thread.sleep(20);
@@ -63,10 +63,16 @@ class PostCopyIT extends TwoNodeTest {
 
         var failed = move.get(60, TimeUnit.SECONDS);
         assertThat(failed.statusCode()).isEqualTo(500);
-        assertThat(failed.body()).contains("runs on edge-a again");
+        // Almost always while pages arrive; if edge-b died between its restore and its answer, the move failed before it.
+        assertThat(failed.body()).containsAnyOf("runs on edge-a again", "stays on edge-a");
         JsonNode back = nodes.a.invoke("big", "{}");
         assertThat(back.get("count").asInt()).as("the state it left with").isEqualTo(3);
         assertThat(back.get("pid").asInt()).isEqualTo(pid);
+    }
+
+    private static boolean restoredOn(TestNode node) {
+        for (JsonNode i : node.instances()) if (i.get("state").asText().equals("IDLE")) return true;
+        return false;
     }
 
     private static JsonNode migrate(TestNode from, String id, String to, String mode) {

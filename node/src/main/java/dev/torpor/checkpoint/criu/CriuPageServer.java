@@ -12,7 +12,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CriuPageServer implements AutoCloseable {
     public static final int PIECE_PAGES = 256;
+    private static final int PIECES_IN_FLIGHT = 4;
     private static final int PSI_BYTES = 32;
     private static final int PS_IOV_ADD_F = 6;
     private static final int PS_IOV_GET = 7;
@@ -43,6 +49,7 @@ public final class CriuPageServer implements AutoCloseable {
     private final AtomicLong bytesServed = new AtomicLong();
     private final CompletableFuture<Long> finished = new CompletableFuture<>();
     private volatile Socket connection;
+    private final ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor();
 
     public CriuPageServer(PageSource source) throws IOException {
         this.source = source;
@@ -88,13 +95,31 @@ public final class CriuPageServer implements AutoCloseable {
         ByteBuffer header = ByteBuffer.allocate(PSI_BYTES).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(0, PS_IOV_ADD_F | PE_PRESENT << PS_CMD_BITS).putLong(8, nrPages).putLong(16, vaddr).putLong(24, pid);
         out.write(header.array());
-        for (long done = 0; done < nrPages; ) {
-            int count = (int) Math.min(PIECE_PAGES, nrPages - done);
-            byte[] pages = source.read(pid, vaddr + done * PAGE_SIZE, count);
-            if (pages.length != count * PAGE_SIZE) throw new IOException("the page source gave " + pages.length + " bytes for " + count + " pages");
-            out.write(pages);
-            done += count;
-            bytesServed.addAndGet(pages.length);
+        // A few pieces in flight hide the source's round trips; they are written in order as they complete.
+        ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+        long asked = 0;
+        try {
+            for (long written = 0; written < nrPages; ) {
+                while (inFlight.size() < PIECES_IN_FLIGHT && asked < nrPages) {
+                    int count = (int) Math.min(PIECE_PAGES, nrPages - asked);
+                    long from = vaddr + asked * PAGE_SIZE;
+                    inFlight.add(fetchers.submit(() -> source.read(pid, from, count)));
+                    asked += count;
+                }
+                int count = (int) Math.min(PIECE_PAGES, nrPages - written);
+                byte[] pages = inFlight.remove().get();
+                if (pages.length != count * PAGE_SIZE) throw new IOException("the page source gave " + pages.length + " bytes for " + count + " pages");
+                out.write(pages);
+                written += count;
+                bytesServed.addAndGet(pages.length);
+            }
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching pages", e);
+        } finally {
+            inFlight.forEach(f -> f.cancel(true));
         }
         out.flush();
     }
@@ -108,6 +133,7 @@ public final class CriuPageServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing sockets loses nothing
         }
+        fetchers.shutdownNow();
         finished.completeExceptionally(new IOException("the page server was closed"));
     }
 }

@@ -6,7 +6,6 @@ import static dev.torpor.checkpoint.criu.PagemapEntry.PE_PRESENT;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ public final class PageIndex implements AutoCloseable {
             }
         } catch (IOException e) {
             close();
-            throw new UncheckedIOException(e);
+            throw new TorporException(ErrorKind.FAILED, "cannot open the pages of the image in " + imageDir + ": " + e.getMessage(), e);
         }
     }
 
