@@ -7,14 +7,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /** The target's side of post-copy: pages pulled from the source node, checked before CRIU sees them. */
 final class RemotePages implements CriuPageServer.PageSource {
+    private static final System.Logger LOG = System.getLogger("torpor.migration");
     private static final Duration CALL = Duration.ofSeconds(30);
+    private static final long PROGRESS_STEP = 32L << 20;
     private final PeerClient peers;
     private final PeerNode source;
     private final String instanceId;
+    private final AtomicLong pulled = new AtomicLong();
 
     RemotePages(PeerClient peers, PeerNode source, String instanceId) {
         this.peers = peers;
@@ -34,6 +38,11 @@ final class RemotePages implements CriuPageServer.PageSource {
         crc.update(raw);
         if (raw.length != rawLength || crc.getValue() != expected) {
             throw new IOException("pages of " + instanceId + " at 0x" + Long.toHexString(vaddr) + " arrived damaged (CRC32C)");
+        }
+        long before = pulled.getAndAdd(raw.length);
+        if (before / PROGRESS_STEP != (before + raw.length) / PROGRESS_STEP) {
+            LOG.log(System.Logger.Level.INFO, "post-copy of {0}: {1} MiB of pages pulled from {2}", instanceId,
+                    (before + raw.length) >> 20, source.id());
         }
         return raw;
     }
