@@ -83,9 +83,28 @@ public final class Failover implements AutoCloseable {
         Optional<FunctionDefinition> fn = functions.get(function);
         if (node.isPresent() && fn.isPresent()) renew(fn.get(), node.get());
         if (backupPeer(function).isEmpty() || keeper.holds(function)) return Optional.empty();
-        return Optional.of(function + " is not served here until its lease is confirmed with its backup node " + peer.get()
-                + " (so that two copies never run)");
+        return Optional.of(notServed(function, peer.get()));
     }
+
+    /**
+     * The {@link dev.torpor.lifecycle.ServingGate} of invocations here: CONFLICT unless this node holds the function's
+     * lease (when it has one) right now. Unlike {@link #refusal} it never renews, so it costs nothing to ask often.
+     */
+    public void confirm(String function) {
+        if (functions.get(function).flatMap(BackupPolicy::of).isEmpty()) return; // not backed up: no lease to hold
+        Optional<Lease> lease = leases.get(function);
+        if (lease.isPresent() && !lease.get().owner().equals(membership.selfId())) {
+            throw TorporException.conflict(function + " is owned by " + lease.get().owner() + " since epoch " + lease.get().epoch());
+        }
+        Optional<String> peer = backupPeer(function);
+        if (peer.isPresent() && !keeper.holds(function)) throw TorporException.conflict(notServed(function, peer.get()));
+    }
+
+    private static String notServed(String function, String peer) {
+        return function + " is not served here until its lease is confirmed with its backup node " + peer
+                + " (so that two copies never run)";
+    }
+
 
     /** The function's backup peer when this node is its owner and must hold a lease to run it. */
     private Optional<String> backupPeer(String function) {
