@@ -218,9 +218,18 @@ public final class Failover implements AutoCloseable {
             backups.materialize(r, dir);
             instances.adoptCheckpointed(r.instanceId(), fn.get());
             locations.clear(function);
-            instances.restore(r.instanceId());
+            restore(r.instanceId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Restores the adopted copy, unless an invocation that came first (it is served here now) is doing so itself. */
+    private void restore(String instanceId) throws InterruptedException {
+        try {
+            instances.restore(instanceId);
+        } catch (TorporException e) {
+            if (e.kind() != ErrorKind.CONFLICT) throw e;
         }
     }
 
