@@ -8,11 +8,13 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.lifecycle.InstanceState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +48,8 @@ public final class Failover implements AutoCloseable {
     private final Map<String, Instant> nextRenewal = new ConcurrentHashMap<>();
     private final Set<String> renewing = ConcurrentHashMap.newKeySet();
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+    /** Functions whose instances are being stopped because their lease does not hold. */
+    private final Set<String> fencing = ConcurrentHashMap.newKeySet();
 
     public Failover(Membership membership, PeerClient peers, InstanceManager instances, FunctionRegistry functions,
                     CheckpointStore images, BackupReceiver backups, Locations locations, LeaseStore leases, Duration ttl,
@@ -83,8 +87,26 @@ public final class Failover implements AutoCloseable {
         Optional<FunctionDefinition> fn = functions.get(function);
         if (node.isPresent() && fn.isPresent()) renew(fn.get(), node.get());
         if (backupPeer(function).isEmpty() || keeper.holds(function)) return Optional.empty();
-        return Optional.of(function + " is not served here until its lease is confirmed with its backup node " + peer.get()
-                + " (so that two copies never run)");
+        return Optional.of(notServed(function, peer.get()));
+    }
+
+    /**
+     * The {@link dev.torpor.lifecycle.ServingGate} of invocations here: CONFLICT unless this node holds the function's
+     * lease (when it has one) right now. Unlike {@link #refusal} it never renews, so it costs nothing to ask often.
+     */
+    public void confirm(String function) {
+        if (functions.get(function).flatMap(BackupPolicy::of).isEmpty()) return; // not backed up: no lease to hold
+        Optional<Lease> lease = leases.get(function);
+        if (lease.isPresent() && !lease.get().owner().equals(membership.selfId())) {
+            throw TorporException.conflict(function + " is owned by " + lease.get().owner() + " since epoch " + lease.get().epoch());
+        }
+        Optional<String> peer = backupPeer(function);
+        if (peer.isPresent() && !keeper.holds(function)) throw TorporException.conflict(notServed(function, peer.get()));
+    }
+
+    private static String notServed(String function, String peer) {
+        return function + " is not served here until its lease is confirmed with its backup node " + peer
+                + " (so that two copies never run)";
     }
 
     /** The function's backup peer when this node is its owner and must hold a lease to run it. */
@@ -114,7 +136,6 @@ public final class Failover implements AutoCloseable {
             } else if (!keeper.holds(fn.name()) && fenced.add(fn.name())) {
                 LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of {0} with {1} ({2}): not running it until "
                         + "{1} answers", fn.name(), peer.id(), e.getMessage());
-                suspendAll(fn.name());
             }
         }
     }
@@ -132,19 +153,43 @@ public final class Failover implements AutoCloseable {
                 owner, function, lease.path("epoch").asLong());
     }
 
-    /** Stops the function's instances from running here: checkpointed, so nothing is lost if the lease comes back. */
-    private void suspendAll(String function) {
-        for (Instance.Snapshot s : instances.list()) {
-            if (!s.function().equals(function) || !s.state().resident()) continue;
-            try {
-                instances.checkpoint(s.id());
-            } catch (TorporException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not checkpoint {0} while fenced: {1}", s.id(), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * Stops the function's instances from running here while its lease does not hold: checkpointed, so nothing is lost
+     * if the lease comes back. Runs from the moment the lease lapses, whatever a renewal under way is still waiting
+     * for, and goes on until none is resident: a busy one is checkpointed once its invocation ends (whose answer the
+     * gate withholds), one that fails is tried again.
+     */
+    private void fence(String function) {
+        try {
+            List<Instance.Snapshot> resident;
+            while (lapsed(function) && !(resident = residentOf(function)).isEmpty()) {
+                boolean failed = false;
+                for (Instance.Snapshot s : resident) {
+                    try {
+                        if (s.state() != InstanceState.BUSY) instances.checkpoint(s.id());
+                    } catch (TorporException e) {
+                        if (e.kind() != ErrorKind.CONFLICT) { // claimed by an invocation or a backup: next round
+                            failed = true;
+                            LOG.log(System.Logger.Level.WARNING, "could not checkpoint {0} while fenced: {1}", s.id(), e.getMessage());
+                        }
+                    }
+                }
+                Thread.sleep(failed ? ttl.dividedBy(3) : CHECK); // a dump that failed is not retried at once
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            fencing.remove(function);
         }
+    }
+
+    /** This node owns the function, which is backed up elsewhere, and holds no lease on it now. */
+    private boolean lapsed(String function) {
+        return backupPeer(function).isPresent() && !keeper.holds(function);
+    }
+
+    private List<Instance.Snapshot> residentOf(String function) {
+        return instances.list().stream().filter(s -> s.function().equals(function) && s.state().resident()).toList();
     }
 
     // ---- as backup peer ----------------------------------------------------------------------------------------
@@ -173,9 +218,18 @@ public final class Failover implements AutoCloseable {
             backups.materialize(r, dir);
             instances.adoptCheckpointed(r.instanceId(), fn.get());
             locations.clear(function);
-            instances.restore(r.instanceId());
+            restore(r.instanceId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Restores the adopted copy, unless an invocation that came first (it is served here now) is doing so itself. */
+    private void restore(String instanceId) throws InterruptedException {
+        try {
+            instances.restore(instanceId);
+        } catch (TorporException e) {
+            if (e.kind() != ErrorKind.CONFLICT) throw e;
         }
     }
 
@@ -190,7 +244,11 @@ public final class Failover implements AutoCloseable {
         Instant now = clock.instant();
         for (FunctionDefinition fn : functions.list()) {
             Optional<String> peer = backupPeer(fn.name());
-            if (peer.isEmpty() || now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
+            if (peer.isEmpty()) continue;
+            if (lapsed(fn.name()) && !residentOf(fn.name()).isEmpty() && fencing.add(fn.name())) {
+                Thread.ofVirtual().name("fence-" + fn.name()).start(() -> fence(fn.name()));
+            }
+            if (now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
             Optional<PeerNode> node = membership.peer(peer.get());
             if (node.isEmpty() || !renewing.add(fn.name())) continue;
             nextRenewal.put(fn.name(), now.plus(ttl.dividedBy(3)));

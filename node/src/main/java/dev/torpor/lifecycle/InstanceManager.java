@@ -96,8 +96,13 @@ public final class InstanceManager implements AutoCloseable {
 
     // ---- invocations -------------------------------------------------------------------------------------------
 
-    /** Runs one invocation to its end: the function's answer, its error, or its timeout. */
-    public InvocationResult invoke(FunctionDefinition fn, Invocation inv) throws InterruptedException {
+    /**
+     * Runs one invocation to its end: the function's answer, its error, or its timeout. {@code gate} is asked at each
+     * step that may run the function, since an invocation can wait long for its instance (one busy, being backed up
+     * or suspended); an answer that comes after the gate closed is withheld (CONFLICT): the node that may run the
+     * function now could already have answered others from another copy.
+     */
+    public InvocationResult invoke(FunctionDefinition fn, Invocation inv, ServingGate gate) throws InterruptedException {
         if (fn.maxInstances() == 0) {
             throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name() + " has a reserved concurrency of 0");
         }
@@ -107,6 +112,7 @@ public final class InstanceManager implements AutoCloseable {
                     + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
         }
         try {
+            gate.check(fn.name());
             LiveInstance inst = claimOrStart(fn);
             if (inst == null) {
                 return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
@@ -114,9 +120,16 @@ public final class InstanceManager implements AutoCloseable {
             }
             Instant t0 = clock.instant();
             try {
+                gate.check(fn.name());
                 wake(inst, fn);
+                gate.check(fn.name());
                 InvocationResult result = dispatch(inst, fn, inv);
                 observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
+                try {
+                    gate.check(fn.name());
+                } catch (TorporException e) {
+                    throw TorporException.conflict("the invocation ran but its answer is withheld: " + e.getMessage());
+                }
                 return result;
             } finally {
                 inst.instance.release();

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,66 +22,21 @@ class FailoverIT extends TwoNodeTest {
 
     @Test
     void thePeerServesFromTheLastBackupAndTheRestartedNodeForwardsToIt() throws Exception {
-        assertThat(nodes.a.create("counter", "counter-python", 128, Map.of(),
-                Map.of("torpor:suspend", "none", "torpor:backup", "edge-b", "torpor:backup-interval-ms", "1000")).statusCode())
-                .isEqualTo(201);
-        int count = 0;
-        for (int i = 0; i < 3; i++) count = awaitServed(nodes.a, "counter").get("count").asInt();
-        assertThat(count).isEqualTo(3);
-        String id = nodes.a.instanceOf("counter").get("instanceId").asText();
-        // Two commits after the last invocation: the later one was surely dumped after it.
-        long seen = backupSeq(id);
-        awaitBackupAfter(id, seen + 1);
+        nodes.counterBackedUpOnB();
 
         nodes.a.kill();
         TestNode.sweepContainers(nodes.a.data); // the device is gone, and its functions with it
 
-        JsonNode onB = awaitServed(nodes.b, "counter");
-        assertThat(onB.get("count").asInt()).as("state no older than the last backup").isGreaterThanOrEqualTo(count + 1);
+        JsonNode onB = nodes.awaitServed(nodes.b, "counter");
+        assertThat(onB.get("count").asInt()).as("state no older than the last backup").isGreaterThanOrEqualTo(TwoNodes.COUNT + 1);
 
         nodes.a.start();
-        HttpResponse<String> viaA = awaitAnswer(nodes.a, "counter");
+        HttpResponse<String> viaA = nodes.awaitAnswer(nodes.a, "counter");
         assertThat(viaA.headers().firstValue("X-Torpor-Served-By")).as("A forwards to B").contains("edge-b");
         assertThat(TestNode.json(viaA.body()).get("count").asInt()).as("and B's count goes on").isEqualTo(onB.get("count").asInt() + 1);
         for (JsonNode i : nodes.a.instances()) {
             assertThat(i.get("function").asText()).as("no copy of counter on A: %s", i).isNotEqualTo("counter");
         }
         assertThat(nodes.a.childOutput()).contains("edge-b took over counter");
-    }
-
-    private long backupSeq(String id) {
-        for (JsonNode b : TestNode.json(nodes.b.call("GET", "/torpor/v1/backups", null).body()).get("backups")) {
-            if (b.get("instanceId").asText().equals(id)) return b.get("seq").asLong();
-        }
-        return 0;
-    }
-
-    private void awaitBackupAfter(String id, long seq) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (backupSeq(id) <= seq) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("no backup " + (seq + 1) + " of " + id + "\n" + nodes.a.childOutput());
-            Thread.sleep(50);
-        }
-    }
-
-    private JsonNode awaitServed(TestNode node, String function) throws InterruptedException {
-        return TestNode.json(awaitAnswer(node, function).body());
-    }
-
-    /** Invokes until the node answers 200 without a function error (a node may refuse while leases settle). */
-    private HttpResponse<String> awaitAnswer(TestNode node, String function) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        HttpResponse<String> r = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                r = node.invokeRaw(function, "{}");
-                if (r.statusCode() == 200 && r.headers().firstValue("X-Amz-Function-Error").isEmpty()) return r;
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no answer from " + function + " at " + node.endpoint() + ", last " + (r == null ? null : r.statusCode()
-                + " " + r.body()) + "\nedge-a:\n" + nodes.a.childOutput() + "\nedge-b:\n" + nodes.b.childOutput());
     }
 }
