@@ -81,10 +81,16 @@ public final class Migrations {
         Instance.Snapshot s = instances.get(instanceId);
         FunctionDefinition fn = deployments.get(s.function());
         RuntimeVersions v = instances.versions();
-        JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
-                new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
-        MigrationMode mode = mode(asked, answer.path("postCopy").asBoolean(false), target);
-        if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
+        MigrationMode mode;
+        try {
+            JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
+                    new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
+            mode = mode(asked, answer.path("postCopy").asBoolean(false), target);
+            if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
+        } catch (TorporException e) {
+            throw new TorporException(e.kind(), "moving " + instanceId + " to " + targetId + " was refused before anything was frozen; it stays on "
+                    + membership.selfId() + ": " + e.getMessage(), e);
+        }
 
         CountDownLatch handedOver = new CountDownLatch(1);
         if (moving.putIfAbsent(fn.name(), handedOver) != null) throw TorporException.conflict(fn.name() + " is being moved already");
