@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
         new InvokeHandler(deployments, instances, migrations, failover, peers, account).register(router);
         new InstancesHandler(instances).register(router);
         new NodeHandler(membership, version, instances, deployments, metrics).register(router);
-        new ClusterHandler(migrations, receiver, backups, failover).register(router);
+        new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = HttpServer.create(listen, 128);
         server.createContext("/", router);
         server.setExecutor(executor);

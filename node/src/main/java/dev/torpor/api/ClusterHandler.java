@@ -7,14 +7,20 @@ import dev.torpor.cluster.BackupOffer;
 import dev.torpor.cluster.BackupReceiver;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Lease;
+import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.MigrationMode;
 import dev.torpor.cluster.MigrationOffer;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.PageHeaders;
+import dev.torpor.cluster.PageServing;
+import dev.torpor.cluster.PeerNode;
 import dev.torpor.cluster.Replica;
 import dev.torpor.function.FunctionNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Moving and copying instances between nodes: what an operator asks (migrate, drain), and what one node asks another. */
 final class ClusterHandler {
@@ -25,8 +31,13 @@ final class ClusterHandler {
     private final MigrationReceiver receiver;
     private final BackupReceiver backups;
     private final Failover failover;
+    private final PageServing pages;
+    private final Membership membership;
 
-    ClusterHandler(Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) {
+    ClusterHandler(Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover,
+                   PageServing pages, Membership membership) {
+        this.pages = pages;
+        this.membership = membership;
         this.migrations = migrations;
         this.receiver = receiver;
         this.backups = backups;
@@ -51,7 +62,13 @@ final class ClusterHandler {
                 .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/image", r -> {
                     String function = r.query("function");
                     if (function == null) throw TorporException.invalid("which function? (?function=NAME)");
-                    return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream()));
+                    Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
+                    return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream(), postCopyFrom));
+                })
+                .add("GET", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages", this::pages)
+                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages/done", r -> {
+                    pages.finished(r.pathParam("id"), json(r, 64 * 1024).path("error").asText(null));
+                    return Response.empty(204);
                 })
                 .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
                 .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
@@ -68,12 +85,26 @@ final class ClusterHandler {
                 });
     }
 
-    /** Body {@code {"target": "edge-b", "compress": true}}. */
+    /** Body {@code {"target": "edge-b", "compress": true, "mode": "post-copy"}}; without a mode, the fastest both nodes can. */
     private Response migrate(Request r) throws IOException, InterruptedException {
         JsonNode body = json(r, 4096);
         String target = body.path("target").asText(null);
         if (target == null || target.isBlank()) throw TorporException.invalid("say where to: {\"target\": \"<node id>\"}");
-        return Response.json(200, migrations.migrate(r.pathParam("id"), target, body.path("compress").asBoolean(true)));
+        return Response.json(200, migrations.migrate(r.pathParam("id"), target, body.path("compress").asBoolean(true),
+                MigrationMode.parse(body.path("mode").asText(null))));
+    }
+
+    /** Pages of a post-copy still here: {@code ?pid=&vaddr=&count=}, zstd-compressed, with the raw pages' CRC32C. */
+    private Response pages(Request r) {
+        PageServing.Piece piece;
+        try {
+            piece = pages.read(r.pathParam("id"), Long.parseLong(r.query("pid")), Long.parseLong(r.query("vaddr")),
+                    Integer.parseInt(r.query("count")));
+        } catch (NumberFormatException e) {
+            throw TorporException.invalid("pid, vaddr and count must be numbers");
+        }
+        return new Response(200, Map.of("Content-Type", "application/zstd", PageHeaders.RAW_LENGTH, Integer.toString(piece.rawLength()),
+                PageHeaders.CRC32C, Long.toString(piece.crc32c())), piece.compressed());
     }
 
     /** Body {@code {"owner": "edge-a", "epoch": 1, "ttlMs": 6000}}; 409 when this node took the function over. */

@@ -63,7 +63,7 @@ final class InvokeHandler {
                 System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
                 clientContext(r.header("X-Amz-Client-Context")));
         return switch (type) {
-            case "RequestResponse" -> answer(instances.invoke(fn, inv));
+            case "RequestResponse" -> answer(instances.invoke(fn, inv, failover::confirm));
             case "Event" -> {
                 Thread.ofVirtual().name("event-" + inv.requestId()).start(() -> runEvent(fn, inv));
                 yield Response.empty(202);
@@ -105,7 +105,7 @@ final class InvokeHandler {
 
     private void runEvent(FunctionDefinition fn, Invocation inv) {
         try {
-            InvocationResult result = instances.invoke(fn, inv);
+            InvocationResult result = instances.invoke(fn, inv, failover::confirm);
             if (result.functionError() != null) {
                 LOG.log(System.Logger.Level.WARNING, "event " + inv.requestId() + " to " + fn.name() + " failed: "
                         + new String(result.payload(), StandardCharsets.UTF_8));

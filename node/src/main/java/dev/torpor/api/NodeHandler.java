@@ -43,7 +43,7 @@ final class NodeHandler {
         return new NodeInfo(membership.selfId(), version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
                 instances.budget().limitBytes(), instances.budget().usedBytes(),
                 instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum(),
-                instances.list().size(), deployments.list().size(), membership.peers());
+                instances.list().size(), deployments.list().size(), membership.peers(), instances.migrationSupport());
     }
 
     /** Body {@code {"suspend": "none|pause|checkpoint", "idleMs": 30000}}; either field may be left out. */

@@ -35,7 +35,7 @@ public interface CheckpointStore {
     }
 
     /** The bytes an image's files take on disk now (a stat of each, no reading). */
-    default long bytesOf(Path dir) {
+    static long bytesOf(Path dir) {
         try (var files = java.nio.file.Files.list(dir)) {
             return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         } catch (java.io.IOException e) {
@@ -55,6 +55,14 @@ public interface CheckpointStore {
      */
     default void retire(Path dir) {
         discard(dir);
+    }
+
+    /**
+     * The newest image, even one whose commit is still under way (its manifest then lists no files yet): for a
+     * reader that needs the files CRIU wrote now and not their checksums (a post-copy source).
+     */
+    default Optional<Image> newest(String instanceId) {
+        return latest(instanceId);
     }
 
     /** The newest complete image of the instance. */

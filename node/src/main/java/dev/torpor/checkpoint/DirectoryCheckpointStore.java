@@ -29,7 +29,9 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
     private final Path root;
     /** Commits under way, by instance id. */
-    private final Map<String, CompletableFuture<Manifest>> committing = new ConcurrentHashMap<>();
+    private final Map<String, Committing> committing = new ConcurrentHashMap<>();
+
+    private record Committing(Image image, CompletableFuture<Manifest> done) {}
 
     public DirectoryCheckpointStore(Path root) {
         this.root = root;
@@ -80,28 +82,34 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     @Override
     public CompletableFuture<Manifest> commitLater(Path dir, Manifest withoutFiles) {
         String instanceId = dir.getParent().getFileName().toString();
-        CompletableFuture<Manifest> done = new CompletableFuture<>();
-        committing.put(instanceId, done);
+        Committing c = new Committing(new Image(dir, withoutFiles), new CompletableFuture<>());
+        committing.put(instanceId, c);
         Thread.ofVirtual().name("commit-" + instanceId).start(() -> {
             try {
-                done.complete(commit(dir, withoutFiles));
+                c.done().complete(commit(dir, withoutFiles));
             } catch (Throwable e) {
-                done.completeExceptionally(e);
+                c.done().completeExceptionally(e);
             } finally {
-                committing.remove(instanceId, done);
+                committing.remove(instanceId, c);
             }
         });
-        return done;
+        return c.done();
+    }
+
+    @Override
+    public Optional<Image> newest(String instanceId) {
+        Committing c = committing.get(instanceId);
+        return c != null ? Optional.of(c.image()) : latest(instanceId);
     }
 
     @Override
     public void awaitCommits() {
-        for (CompletableFuture<Manifest> f : List.copyOf(committing.values())) awaitQuietly(f);
+        for (Committing c : List.copyOf(committing.values())) awaitQuietly(c.done());
     }
 
     private void awaitCommit(String instanceId) {
-        CompletableFuture<Manifest> f = committing.get(instanceId);
-        if (f != null) awaitQuietly(f);
+        Committing c = committing.get(instanceId);
+        if (c != null) awaitQuietly(c.done());
     }
 
     private static void awaitQuietly(CompletableFuture<Manifest> f) {
@@ -201,12 +209,17 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     private static long crc32cAndSync(Path file) throws IOException {
+        long crc = crc32c(file);
+        Durable.sync(file);
+        return crc;
+    }
+
+    static long crc32c(Path file) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
         }
-        Durable.sync(file);
         return crc.getValue();
     }
 }

@@ -14,9 +14,11 @@ final class InfoCommand extends ClientCommand {
                 system        %s, kernel %s
                 runc          %s
                 criu          %s
+                migration     post-copy %s, pre-copy %s
                 memory        budget %s, reserved %s, resident %s
                 holds         %d function(s), %d instance(s)
                 """, i.nodeId(), i.version(), node.endpoint(), i.architecture(), i.kernel(), i.runc(), i.criu(),
+                i.migration().postCopy() ? "yes" : "no (no userfaultfd)", i.migration().preCopy() ? "yes" : "no (no soft-dirty tracking)",
                 ByteSize.format(i.memoryBudgetBytes()), ByteSize.format(i.memoryReservedBytes()),
                 ByteSize.format(i.memoryResidentBytes()), i.functions(), i.instances());
         out().flush();

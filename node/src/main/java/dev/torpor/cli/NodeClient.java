@@ -9,7 +9,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.api.ErrorRenderer;
 import dev.torpor.api.InstanceView;
 import dev.torpor.api.NodeInfo;
-import dev.torpor.cluster.MigrationReport;
 import dev.torpor.api.PolicyView;
 import dev.torpor.api.lambda.CreateFunctionRequest;
 import dev.torpor.api.lambda.Environment;
@@ -18,6 +17,8 @@ import dev.torpor.api.lambda.ListFunctionsResponse;
 import dev.torpor.api.lambda.PutFunctionConcurrencyRequest;
 import dev.torpor.api.lambda.UpdateFunctionCodeRequest;
 import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;
+import dev.torpor.cluster.MigrationMode;
+import dev.torpor.cluster.MigrationReport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -29,8 +30,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A client of one node's API: Lambda's function management and Invoke, and Torpor's own instance and node calls.
@@ -165,9 +168,10 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /** Moves an instance to another node; answers the node's migration report. */
-    public MigrationReport migrate(String id, String target, boolean compress) {
-        return read(send("POST", instancePath(id) + "/migrate", json(Map.of("target", target, "compress", compress))),
-                MigrationReport.class);
+    public MigrationReport migrate(String id, String target, boolean compress, Optional<MigrationMode> mode) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("target", target, "compress", compress));
+        mode.ifPresent(m -> body.put("mode", m.wire()));
+        return read(send("POST", instancePath(id) + "/migrate", json(body)), MigrationReport.class);
     }
 
     /** Moves every instance off the node; answers one report (or error) per instance. */

@@ -8,9 +8,11 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.lifecycle.InstanceState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +49,8 @@ public final class Failover implements AutoCloseable {
     private final Map<String, Instant> nextRenewal = new ConcurrentHashMap<>();
     private final Set<String> renewing = ConcurrentHashMap.newKeySet();
     private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+    /** Functions whose instances are being stopped because their lease does not hold. */
+    private final Set<String> fencing = ConcurrentHashMap.newKeySet();
 
     public Failover(Membership membership, PeerClient peers, InstanceManager instances, FunctionRegistry functions,
                     CheckpointStore images, BackupReceiver backups, Locations locations, LeaseStore leases, Duration ttl,
@@ -86,8 +90,28 @@ public final class Failover implements AutoCloseable {
         Optional<FunctionDefinition> fn = functions.get(function);
         if (node.isPresent() && fn.isPresent()) renew(fn.get(), node.get());
         if (mayServe(function)) return Optional.empty();
-        return Optional.of(function + " is not served here until its lease is confirmed with its backup node " + peer.get()
-                + " (so that two copies never run)");
+        return Optional.of(notServed(function, peer.get()));
+    }
+
+    /**
+     * The {@link dev.torpor.lifecycle.ServingGate} of invocations here: CONFLICT unless this node may run the function
+     * right now (it owns it, and holds its lease when its peer watches it). Unlike {@link #refusal} it never renews,
+     * so it costs nothing to ask often.
+     */
+    public void confirm(String function) {
+        if (functions.get(function).flatMap(BackupPolicy::of).isEmpty()) return; // not backed up: no lease to hold
+        Optional<Lease> lease = leases.get(function);
+        if (lease.isPresent() && !lease.get().owner().equals(membership.selfId())) {
+            throw TorporException.conflict(function + " is owned by " + lease.get().owner() + " since epoch " + lease.get().epoch());
+        }
+        Optional<String> elsewhere = locations.nodeOf(function);
+        if (elsewhere.isPresent()) throw TorporException.conflict(function + " is served by " + elsewhere.get() + " now");
+        if (!mayServe(function)) throw TorporException.conflict(notServed(function, roles.partner(function).orElseThrow()));
+    }
+
+    private static String notServed(String function, String peer) {
+        return function + " is not served here until its lease is confirmed with its backup node " + peer
+                + " (so that two copies never run)";
     }
 
     /** Where to back the function up now: its peer, while this node owns the function and holds a confirmed lease. */
@@ -119,7 +143,6 @@ public final class Failover implements AutoCloseable {
             } else if (!mayServe(fn.name()) && fenced.add(fn.name())) {
                 LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of {0} with {1} ({2}): not running it until "
                         + "{1} answers", fn.name(), peer.id(), e.getMessage());
-                suspendAll(fn.name());
             }
         }
     }
@@ -159,19 +182,38 @@ public final class Failover implements AutoCloseable {
                 owner, function, epoch);
     }
 
-    /** Stops the function's instances from running here: checkpointed, so nothing is lost if the lease comes back. */
-    private void suspendAll(String function) {
-        for (Instance.Snapshot s : instances.list()) {
-            if (!s.function().equals(function) || !s.state().resident()) continue;
-            try {
-                instances.checkpoint(s.id());
-            } catch (TorporException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not checkpoint {0} while fenced: {1}", s.id(), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /**
+     * Stops the function's instances from running here while its lease does not hold: checkpointed, so nothing is lost
+     * if the lease comes back. Runs from the moment the lease lapses, whatever a renewal under way is still waiting
+     * for, and goes on until none is resident: a busy one is checkpointed once its invocation ends (whose answer the
+     * gate withholds), one that fails is tried again.
+     */
+    private void fence(String function) {
+        try {
+            List<Instance.Snapshot> resident;
+            while (!mayServe(function) && !(resident = residentOf(function)).isEmpty()) {
+                boolean failed = false;
+                for (Instance.Snapshot s : resident) {
+                    try {
+                        if (s.state() != InstanceState.BUSY) instances.checkpoint(s.id());
+                    } catch (TorporException e) {
+                        if (e.kind() != ErrorKind.CONFLICT) { // claimed by an invocation or a backup: next round
+                            failed = true;
+                            LOG.log(System.Logger.Level.WARNING, "could not checkpoint {0} while fenced: {1}", s.id(), e.getMessage());
+                        }
+                    }
+                }
+                Thread.sleep(failed ? ttl.dividedBy(3) : CHECK); // a dump that failed is not retried at once
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            fencing.remove(function);
         }
+    }
+
+    private List<Instance.Snapshot> residentOf(String function) {
+        return instances.list().stream().filter(s -> s.function().equals(function) && s.state().resident()).toList();
     }
 
     // ---- as backup peer ----------------------------------------------------------------------------------------
@@ -203,7 +245,11 @@ public final class Failover implements AutoCloseable {
         Instant now = clock.instant();
         for (FunctionDefinition fn : functions.list()) {
             Optional<String> peer = roles.partner(fn.name());
-            if (peer.isEmpty() || now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
+            if (peer.isEmpty()) continue;
+            if (!mayServe(fn.name()) && !residentOf(fn.name()).isEmpty() && fencing.add(fn.name())) {
+                Thread.ofVirtual().name("fence-" + fn.name()).start(() -> fence(fn.name()));
+            }
+            if (now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
             Optional<PeerNode> node = membership.peer(peer.get());
             if (node.isEmpty() || !renewing.add(fn.name())) continue;
             nextRenewal.put(fn.name(), now.plus(ttl.dividedBy(3)));

@@ -5,24 +5,35 @@ import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.ImageArchive;
 import dev.torpor.checkpoint.Manifest;
+import dev.torpor.checkpoint.criu.CriuPageServer;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.node.Deployments;
+import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** The target's side of a migration: say yes or no before the freeze, take the code, take and restore the image. */
 public final class MigrationReceiver {
+    private static final System.Logger LOG = System.getLogger("torpor.migration");
     private final InstanceManager instances;
     private final Deployments deployments;
     private final CheckpointStore images;
     private final Locations locations;
+    private final PeerClient peers;
+    private final MigrationSupport support;
 
-    public MigrationReceiver(InstanceManager instances, Deployments deployments, CheckpointStore images, Locations locations) {
+    public MigrationReceiver(InstanceManager instances, Deployments deployments, CheckpointStore images, Locations locations,
+                             PeerClient peers, MigrationSupport support) {
+        this.peers = peers;
+        this.support = support;
         this.instances = instances;
         this.deployments = deployments;
         this.images = images;
@@ -45,7 +56,7 @@ public final class MigrationReceiver {
                     + " bytes more within the memory budget");
         }
         boolean hasCode = deployments.find(offer.function()).map(f -> f.codeSha256().equals(offer.codeSha256())).orElse(false);
-        return Map.of("hasCode", hasCode);
+        return Map.of("hasCode", hasCode, "postCopy", support.postCopy());
     }
 
     /** Makes the function here run the same code as on the source (same CodeSha256). */
@@ -56,10 +67,16 @@ public final class MigrationReceiver {
                 .orElseGet(() -> deployments.create(fn, r.zip()));
     }
 
-    /** Reads the image (checksums verified before anything is restored), restores it, and only then says yes. */
-    public Instance.Snapshot receive(String instanceId, String function, InputStream body) throws InterruptedException {
+    /**
+     * Reads the image (checksums verified before anything is restored), restores it, and only then says yes. After a
+     * post-copy restore ({@code postCopyFrom} present) the instance already runs while its other pages arrive from
+     * the source; this node tells the source when it has them all, or that it gave up and dropped its copy.
+     */
+    public Instance.Snapshot receive(String instanceId, String function, InputStream body, Optional<PeerNode> postCopyFrom)
+            throws InterruptedException {
         FunctionDefinition fn = deployments.get(function);
         Path dir = images.nextDir(instanceId); // the archive reader makes it, whole or not at all
+        CriuPageServer pageServer = null;
         try {
             Manifest m = ImageArchive.read(body, dir, bytes -> { });
             if (!m.codeSha256().equals(fn.codeSha256())) {
@@ -67,12 +84,45 @@ public final class MigrationReceiver {
                         + ", " + function + " here is " + fn.codeSha256());
             }
             instances.adoptCheckpointed(instanceId, fn);
-            Instance.Snapshot restored = instances.restore(instanceId);
+            Optional<InetSocketAddress> lazyFrom = Optional.empty();
+            if (postCopyFrom.isPresent()) {
+                pageServer = pageServer(postCopyFrom.get(), instanceId);
+                lazyFrom = Optional.of(pageServer.address());
+            }
+            InstanceManager.Restored restored = instances.restore(instanceId, lazyFrom);
             locations.clear(function);
-            return restored;
+            if (pageServer != null) followPages(instanceId, function, postCopyFrom.get(), pageServer, restored.pagesArrived());
+            return restored.instance();
         } catch (RuntimeException | InterruptedException e) {
+            if (pageServer != null) pageServer.close();
             instances.discard(instanceId);
             throw e;
         }
+    }
+
+    private CriuPageServer pageServer(PeerNode source, String instanceId) {
+        try {
+            return new CriuPageServer(new RemotePages(peers, source, instanceId));
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot open a page server for CRIU: " + e.getMessage(), e);
+        }
+    }
+
+    private void followPages(String instanceId, String function, PeerNode source, CriuPageServer pageServer,
+                             CompletableFuture<Void> arrived) {
+        arrived.whenComplete((ok, failure) -> {
+            pageServer.close();
+            String error = failure == null ? null : "the pages of " + instanceId + " stopped arriving: " + failure.getMessage();
+            if (error != null) {
+                LOG.log(System.Logger.Level.WARNING, "{0}; the copy here is dropped and {1} serves it again", error, source.id());
+                instances.discard(instanceId);
+                locations.set(function, source.id());
+            }
+            try {
+                new RemotePages(peers, source, instanceId).finished(error);
+            } catch (TorporException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot tell {0} that post-copy of {1} ended: {2}", source.id(), instanceId, e.getMessage());
+            }
+        });
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.EagerPart;
 import dev.torpor.checkpoint.ImageArchive;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
@@ -11,6 +12,7 @@ import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.InstanceState;
 import dev.torpor.node.Deployments;
+import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,21 +28,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
- * Moves instances to other nodes by stop-and-copy: checkpoint here, stream the image (zstd, checksummed) to the
- * target, which restores it and confirms; only then is the copy here deleted and the function's invocations forwarded.
- * Anything failing before the confirmation leaves the instance here, restored if it was running.
+ * Moves instances to other nodes: checkpoint here, stream the image (zstd, checksummed) to the target, which
+ * restores it and confirms; then the function's invocations are forwarded there. By {@link MigrationMode}: with
+ * stop-and-copy the image goes whole; with post-copy only its eager part goes, the target runs at once and pulls
+ * the other pages from here. The copy here is deleted only when the target has everything; anything failing
+ * before leaves the instance here, restored if it was running.
  */
 public final class Migrations {
     private static final System.Logger LOG = System.getLogger("torpor.migration");
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final Duration TRANSFER = Duration.ofMinutes(30);
     private static final long PROGRESS_STEP = 16L << 20;
+    /** While a post-copy target pulls pages: how often to check it still answers, and how many misses mean dead. */
+    private static final Duration WATCH = Duration.ofSeconds(1);
+    private static final int WATCH_MISSES = 3;
 
     private final Membership membership;
     private final PeerClient peers;
@@ -48,10 +57,15 @@ public final class Migrations {
     private final Deployments deployments;
     private final CodeStore code;
     private final Locations locations;
+    private final PageServing pages;
+    private final MigrationSupport support;
+    /** Functions being moved, until the target has taken over their invocations. */
     private final Map<String, CountDownLatch> moving = new ConcurrentHashMap<>();
 
     public Migrations(Membership membership, PeerClient peers, InstanceManager instances, Deployments deployments,
-                      CodeStore code, Locations locations) {
+                      CodeStore code, Locations locations, PageServing pages, MigrationSupport support) {
+        this.pages = pages;
+        this.support = support;
         this.membership = membership;
         this.peers = peers;
         this.instances = instances;
@@ -60,51 +74,139 @@ public final class Migrations {
         this.locations = locations;
     }
 
-    public MigrationReport migrate(String instanceId, String targetId, boolean compress) throws InterruptedException {
+    public MigrationReport migrate(String instanceId, String targetId, boolean compress, Optional<MigrationMode> asked)
+            throws InterruptedException {
         if (targetId.equals(membership.selfId())) throw TorporException.invalid("instance " + instanceId + " is on " + targetId + " already");
         PeerNode target = membership.require(targetId);
         Instance.Snapshot s = instances.get(instanceId);
         FunctionDefinition fn = deployments.get(s.function());
         RuntimeVersions v = instances.versions();
-        JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
-                new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
-        if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
-
-        CountDownLatch done = new CountDownLatch(1);
-        if (moving.putIfAbsent(fn.name(), done) != null) throw TorporException.conflict(fn.name() + " is being moved already");
+        MigrationMode mode;
         try {
-            return move(s, fn, target, compress);
+            JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
+                    new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
+            mode = mode(asked, answer.path("postCopy").asBoolean(false), target);
+            if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
+        } catch (TorporException e) {
+            throw new TorporException(e.kind(), "moving " + instanceId + " to " + targetId + " was refused before anything was frozen; it stays on "
+                    + membership.selfId() + ": " + e.getMessage(), e);
+        }
+
+        CountDownLatch handedOver = new CountDownLatch(1);
+        if (moving.putIfAbsent(fn.name(), handedOver) != null) throw TorporException.conflict(fn.name() + " is being moved already");
+        Runnable handOver = () -> {
+            moving.remove(fn.name(), handedOver);
+            handedOver.countDown();
+        };
+        try {
+            return move(s, fn, target, compress, mode, handOver);
         } finally {
-            moving.remove(fn.name());
-            done.countDown();
+            handOver.run();
         }
     }
 
-    private MigrationReport move(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, boolean compress) throws InterruptedException {
+    /** Post-copy unless asked otherwise or either node lacks userfaultfd; asking for what cannot be is refused. */
+    private MigrationMode mode(Optional<MigrationMode> asked, boolean targetCanPostCopy, PeerNode target) {
+        String lacking = !support.postCopy() ? membership.selfId() : !targetCanPostCopy ? target.id() : null;
+        if (asked.orElse(MigrationMode.POST_COPY) == MigrationMode.STOP_AND_COPY) return MigrationMode.STOP_AND_COPY;
+        if (lacking == null) return MigrationMode.POST_COPY;
+        if (asked.isEmpty()) return MigrationMode.STOP_AND_COPY;
+        throw TorporException.invalid("post-copy needs userfaultfd (criu check --feature uffd-noncoop), which node "
+                + lacking + " lacks; use stop-and-copy");
+    }
+
+    private MigrationReport move(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, boolean compress,
+                                 MigrationMode mode, Runnable handOver) throws InterruptedException {
         boolean wasRunning = s.state().resident();
+        if (!wasRunning) mode = MigrationMode.STOP_AND_COPY; // a checkpointed instance just moves its image
         long t0 = System.nanoTime();
-        CheckpointStore.Image image = instances.beginMigration(s.id());
-        long imageBytes = image.manifest().totalBytes();
+        CheckpointStore.Image image = instances.beginMigration(s.id(), mode == MigrationMode.STOP_AND_COPY);
+        long dumped = System.nanoTime();
+        long imageBytes = CheckpointStore.bytesOf(image.dir());
+        CheckpointStore.Image sending = image;
+        EagerPart.Made eager = null;
+        PageServing.Offer offer = null;
         AtomicReference<BoundedInputStream> sent = new AtomicReference<>();
+        String path = "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name();
         try {
-            peers.stream(target, "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name(),
-                    Map.of("Content-Type", "application/octet-stream"), () -> {
-                        sent.set(counting(archive(image, compress, s.id(), target.id())));
-                        return sent.get();
-                    }, TRANSFER);
+            if (mode == MigrationMode.POST_COPY) {
+                eager = EagerPart.of(image);
+                sending = eager.image();
+                offer = pages.open(s.id(), image.dir());
+                path += "&postCopyFrom=" + membership.selfId();
+                LOG.log(System.Logger.Level.INFO, "post-copy of {0}: {1} pages go now, {2} follow (dump {3} ms, cut {4} ms)", s.id(),
+                        eager.split().eagerPages(), eager.split().lazyPages(), TimeUnit.NANOSECONDS.toMillis(dumped - t0),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dumped));
+            }
+            CheckpointStore.Image archived = sending;
+            peers.stream(target, path, Map.of("Content-Type", "application/octet-stream"), () -> {
+                sent.set(counting(archive(archived, compress, s.id(), target.id())));
+                return sent.get();
+            }, TRANSFER);
         } catch (TorporException e) {
+            pages.close(s.id());
             instances.endMigration(s.id(), false);
             if (wasRunning) restoreHere(s.id());
             throw new TorporException(e.kind(), "moving " + s.id() + " to " + target.id() + " failed; it stays on "
                     + membership.selfId() + ": " + e.getMessage(), e);
+        } finally {
+            if (eager != null) eager.delete();
         }
         long frozen = wasRunning ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : 0;
-        instances.endMigration(s.id(), true);
         locations.set(fn.name(), target.id());
-        MigrationReport report = new MigrationReport(s.id(), fn.name(), membership.selfId(), target.id(), imageBytes,
-                sent.get().getCount(), compress, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), frozen);
+        handOver.run(); // invocations here go to the target from now on
+        long lazyWireBytes = offer == null ? 0 : awaitPages(s, fn, target, offer);
+        instances.endMigration(s.id(), true);
+        MigrationReport report = new MigrationReport(s.id(), fn.name(), membership.selfId(), target.id(), mode, imageBytes,
+                sent.get().getCount() + lazyWireBytes, compress, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), frozen);
         LOG.log(System.Logger.Level.INFO, "{0}", report);
         return report;
+    }
+
+    /**
+     * Serves the pages the target pulls until it has all of them. If it gives up, or stops answering, its copy is
+     * gone: the instance comes back here from the image it left with (what it did on the target since is lost, and
+     * the error says so).
+     */
+    private long awaitPages(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, PageServing.Offer offer)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TRANSFER.toNanos();
+        int silent = 0;
+        try {
+            while (true) {
+                try {
+                    offer.done.get(WATCH.toMillis(), TimeUnit.MILLISECONDS);
+                    return offer.wireBytes.get();
+                } catch (TimeoutException e) {
+                    silent = answers(target) ? 0 : silent + 1;
+                    if (silent >= WATCH_MISSES) throw new TorporException(ErrorKind.FAILED, "node " + target.id() + " stopped answering");
+                    if (System.nanoTime() > deadline) throw new TorporException(ErrorKind.TIMEOUT, "no word from " + target.id() + " in " + TRANSFER);
+                }
+            }
+        } catch (ExecutionException | TorporException e) {
+            String why = e instanceof ExecutionException ? e.getCause().getMessage() : e.getMessage();
+            locations.clear(fn.name());
+            instances.endMigration(s.id(), false);
+            restoreHere(s.id());
+            throw new TorporException(ErrorKind.FAILED, "post-copy of " + s.id() + " to " + target.id() + " failed after it ran there ("
+                    + why + "); it runs on " + membership.selfId() + " again from its state at the move", e);
+        } finally {
+            pages.close(s.id());
+        }
+    }
+
+    private boolean answers(PeerNode target) {
+        try {
+            peers.call(target, "GET", "/torpor/v1/node", null, WATCH);
+            return true;
+        } catch (TorporException e) {
+            return false;
+        }
+    }
+
+    /** The pages of post-copies under way from here, for the targets to pull. */
+    public PageServing pageServing() {
+        return pages;
     }
 
     /** Every instance to the peer with the most free memory that will take it; a failure leaves that one here. */
@@ -113,7 +215,7 @@ public final class Migrations {
         for (Instance.Snapshot s : instances.list()) {
             if (s.state() == InstanceState.FAILED || s.state().terminal()) continue;
             try {
-                results.add(migrate(s.id(), roomiest(s.memoryBytes()), compress));
+                results.add(migrate(s.id(), roomiest(s.memoryBytes()), compress, Optional.empty()));
             } catch (TorporException e) {
                 results.add(Map.of("instanceId", s.id(), "error", e.getMessage()));
             }

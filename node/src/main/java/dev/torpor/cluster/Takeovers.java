@@ -1,5 +1,6 @@
 package dev.torpor.cluster;
 
+import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.function.FunctionDefinition;
@@ -97,6 +98,7 @@ final class Takeovers {
         try {
             instances.restore(id);
         } catch (TorporException e) {
+            if (e.kind() == ErrorKind.CONFLICT) return; // an invocation came first (it is served here now) and restores it
             LOG.log(System.Logger.Level.WARNING, "took over {0}, but restoring {1} failed (its next invocation tries again): {2}",
                     function, id, e.getMessage());
         } catch (InterruptedException e) {

@@ -11,9 +11,11 @@ import dev.torpor.function.LambdaEnvironment;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +84,10 @@ public final class InstanceManager implements AutoCloseable {
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
     }
 
+    public MigrationSupport migrationSupport() {
+        return runtime.migrationSupport();
+    }
+
     public RuntimeVersions versions() {
         return ops.versions();
     }
@@ -91,8 +98,13 @@ public final class InstanceManager implements AutoCloseable {
 
     // ---- invocations -------------------------------------------------------------------------------------------
 
-    /** Runs one invocation to its end: the function's answer, its error, or its timeout. */
-    public InvocationResult invoke(FunctionDefinition fn, Invocation inv) throws InterruptedException {
+    /**
+     * Runs one invocation to its end: the function's answer, its error, or its timeout. {@code gate} is asked at each
+     * step that may run the function, since an invocation can wait long for its instance (one busy, being backed up
+     * or suspended); an answer that comes after the gate closed is withheld (CONFLICT): the node that may run the
+     * function now could already have answered others from another copy.
+     */
+    public InvocationResult invoke(FunctionDefinition fn, Invocation inv, ServingGate gate) throws InterruptedException {
         if (fn.maxInstances() == 0) {
             throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name() + " has a reserved concurrency of 0");
         }
@@ -102,6 +114,7 @@ public final class InstanceManager implements AutoCloseable {
                     + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
         }
         try {
+            gate.check(fn.name());
             LiveInstance inst = claimOrStart(fn);
             if (inst == null) {
                 return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
@@ -109,9 +122,16 @@ public final class InstanceManager implements AutoCloseable {
             }
             Instant t0 = clock.instant();
             try {
+                gate.check(fn.name());
                 wake(inst, fn);
+                gate.check(fn.name());
                 InvocationResult result = dispatch(inst, fn, inv);
                 observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
+                try {
+                    gate.check(fn.name());
+                } catch (TorporException e) {
+                    throw TorporException.conflict("the invocation ran but its answer is withheld: " + e.getMessage());
+                }
                 return result;
             } finally {
                 inst.instance.release();
@@ -188,7 +208,7 @@ public final class InstanceManager implements AutoCloseable {
                 case PAUSED -> ops.resume(inst);
                 case CHECKPOINTED -> {
                     room.reserve(inst, fn.name());
-                    ops.restore(inst, fn);
+                    ops.restore(inst, fn, Optional.empty());
                 }
                 default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
             }
@@ -374,6 +394,14 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Restores a checkpointed instance now, making room in the budget as an invocation would. */
     public Instance.Snapshot restore(String id) throws InterruptedException {
+        return restore(id, Optional.empty()).instance();
+    }
+
+    /** A restore whose memory may still be on its way: {@code pagesArrived} completes when all of it is here. */
+    public record Restored(Instance.Snapshot instance, CompletableFuture<Void> pagesArrived) {}
+
+    /** As {@link #restore(String)}, for an image holding only eager pages: the rest come from a CRIU page server. */
+    public Restored restore(String id, Optional<InetSocketAddress> lazyPagesFrom) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
@@ -381,19 +409,20 @@ public final class InstanceManager implements AutoCloseable {
             InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
             if (s != InstanceState.CHECKPOINTED) throw TorporException.conflict("instance " + id + " is " + s + ", not CHECKPOINTED");
             room.reserve(inst, fn.name());
-            ops.restore(inst, fn);
+            CompletableFuture<Void> arrived = ops.restore(inst, fn, lazyPagesFrom);
+            return new Restored(inst.instance.snapshot(), arrived);
         } finally {
             inst.instance.release();
             scheduleIdle(inst);
         }
-        return inst.instance.snapshot();
     }
 
     /**
      * Freezes an instance for a move to another node: checkpointed if it runs, then MIGRATING, and claimed until
-     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image.
+     * {@link #endMigration}, so nothing else touches it (a second migration is refused). Returns its image, complete
+     * with checksums if {@code sealed}, else as soon as CRIU wrote it (its manifest may list no files yet).
      */
-    public CheckpointStore.Image beginMigration(String id) throws InterruptedException {
+    public CheckpointStore.Image beginMigration(String id, boolean sealed) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
         if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is busy or already moving");
@@ -402,7 +431,8 @@ public final class InstanceManager implements AutoCloseable {
             if (s == InstanceState.PAUSED) ops.resume(inst);
             if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpointClaimed(inst, fn);
             ops.transition(inst, LifecycleEvent.MIGRATE);
-            return images.latest(id).orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
+            return (sealed ? images.latest(id) : images.newest(id))
+                    .orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
         } catch (RuntimeException | InterruptedException e) {
             inst.instance.release();
             throw e;

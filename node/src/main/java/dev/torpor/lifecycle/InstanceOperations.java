@@ -7,10 +7,12 @@ import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.RuntimeVersions;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -20,6 +22,8 @@ import java.util.concurrent.CompletionException;
  */
 final class InstanceOperations {
     private static final Duration DETACH_TIMEOUT = Duration.ofSeconds(2);
+    /** A post-copy's remaining pages arrive at link speed: minutes on a slow link for a big function. */
+    private static final Duration PAGES_TIMEOUT = Duration.ofMinutes(10);
 
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
@@ -124,6 +128,7 @@ final class InstanceOperations {
         Instant t0 = clock.instant();
         Path dir = null;
         try {
+            live.awaitAllPages(PAGES_TIMEOUT);
             live.channel.detach(DETACH_TIMEOUT);
             dir = images.begin(live.id());
             runtime.checkpoint(live.id(), dir, false);
@@ -140,7 +145,7 @@ final class InstanceOperations {
         // it fail, the dump has already ended the process: the instance is lost.
         live.channel.close();
         budget.release(live.id());
-        live.instance.recordImageBytes(images.bytesOf(dir));
+        live.instance.recordImageBytes(CheckpointStore.bytesOf(dir));
         Path image = dir;
         CompletableFuture<Manifest> completing = images.commitLater(dir, manifest(live, fn, t0));
         if (completing.isCompletedExceptionally()) { // a store that completes at once, and failed
@@ -185,6 +190,7 @@ final class InstanceOperations {
         Instant t0 = clock.instant();
         Path dir = null;
         try {
+            live.awaitAllPages(PAGES_TIMEOUT);
             live.channel.detach(DETACH_TIMEOUT);
             dir = into.begin(live.id());
             runtime.checkpoint(live.id(), dir, true);
@@ -200,16 +206,25 @@ final class InstanceOperations {
         }
     }
 
-    /** Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. */
-    void restore(LiveInstance live, FunctionDefinition fn) {
+    /**
+     * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. With a
+     * page server, the image holds only the eager pages and the rest arrive from there after the instance runs.
+     */
+    CompletableFuture<Void> restore(LiveInstance live, FunctionDefinition fn, Optional<InetSocketAddress> lazyPagesFrom) {
         CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(
                 ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
         requireCompatible(image.manifest(), fn);
         transition(live, LifecycleEvent.RESTORE);
         Instant t0 = clock.instant();
         live.channel.open();
+        CompletableFuture<Void> arriving = CompletableFuture.completedFuture(null);
         try {
-            runtime.restore(live.spec, image.dir(), live.log);
+            if (lazyPagesFrom.isPresent()) {
+                arriving = runtime.restoreLazily(live.spec, image.dir(), live.log, lazyPagesFrom.get());
+                live.pagesArriving(arriving);
+            } else {
+                runtime.restore(live.spec, image.dir(), live.log);
+            }
         } catch (TorporException e) {
             live.channel.close();
             budget.release(live.id());
@@ -220,6 +235,7 @@ final class InstanceOperations {
         live.instance.recordImageBytes(0);
         transition(live, LifecycleEvent.RESTORED);
         observer.restored(live.instance.snapshot(), Duration.between(t0, clock.instant()));
+        return arriving;
     }
 
     /** Ends the instance for good: container, channel, image and memory reservation go. */

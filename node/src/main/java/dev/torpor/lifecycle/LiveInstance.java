@@ -1,10 +1,16 @@
 package dev.torpor.lifecycle;
 
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
 import dev.torpor.api.relay.RelayChannel;
 import dev.torpor.api.relay.RuntimeApiSession;
 import dev.torpor.runtime.ContainerSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,6 +29,8 @@ final class LiveInstance implements RuntimeApiSession.Events {
     private final Runnable onWaiting;
     private final IntConsumer onExit;
     private volatile Instant checkpointsRefusedUntil = Instant.MIN;
+    /** After a post-copy restore: until every page has arrived, a dump would miss the ones still away. */
+    private volatile CompletableFuture<Void> pagesArriving = CompletableFuture.completedFuture(null);
 
     LiveInstance(Instance instance, ContainerSpec spec, FunctionLog log, Runnable onWaiting, IntConsumer onExit) {
         this.instance = instance;
@@ -44,6 +52,24 @@ final class LiveInstance implements RuntimeApiSession.Events {
 
     boolean checkpointsRefused(Instant now) {
         return now.isBefore(checkpointsRefusedUntil);
+    }
+
+    void pagesArriving(CompletableFuture<Void> arriving) {
+        pagesArriving = arriving;
+    }
+
+    /** Waits until the instance's memory is all here; fails if its pages stopped coming. */
+    void awaitAllPages(Duration timeout) {
+        try {
+            pagesArriving.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TorporException(ErrorKind.FAILED, "the memory of " + id() + " never arrived whole: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TorporException(ErrorKind.TIMEOUT, "the memory of " + id() + " is still arriving");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TorporException(ErrorKind.FAILED, "interrupted while waiting for the memory of " + id(), e);
+        }
     }
 
     @Override

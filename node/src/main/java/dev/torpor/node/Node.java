@@ -9,6 +9,7 @@ import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.PageServing;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.function.CodeStore;
 import dev.torpor.lifecycle.InstanceManager;
@@ -59,8 +60,9 @@ public final class Node implements AutoCloseable {
         Deployments deployments = new Deployments(db.functions(), code, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
         PeerClient peers = new PeerClient();
-        Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations());
-        MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations());
+        Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations(),
+                new PageServing(), runtime.migrationSupport());
+        MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations(), peers, runtime.migrationSupport());
         BackupReceiver backups = new BackupReceiver(config.backupsDir(), deployments, db.locations(), db.leases(), config.nodeId());
         // Started before the API: a backed-up function is refused until its lease is confirmed, never served unchecked.
         Failover failover = new Failover(membership, peers, instances, db.functions(), images, backups, db.locations(),

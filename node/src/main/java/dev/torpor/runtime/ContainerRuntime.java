@@ -1,9 +1,11 @@
 package dev.torpor.runtime;
 
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The narrow seam between the node and the OCI runtime with CRIU behind it. Every method either does what it says
@@ -27,6 +29,17 @@ public interface ContainerRuntime {
 
     /** Recreates a container from an image written by {@link #checkpoint}; output as for {@link #start}. */
     void restore(ContainerSpec spec, Path imageDir, OutputStream output);
+
+    /**
+     * Like {@link #restore}, for an image whose lazy pages ({@code PE_LAZY}) are not in it: once the container runs,
+     * CRIU's lazy-pages daemon pulls them from the CRIU page server at {@code pageServer}. Returns when the container
+     * runs; the future completes when every page has arrived, or fails, and then the container is broken.
+     */
+    CompletableFuture<Void> restoreLazily(ContainerSpec spec, Path imageDir, OutputStream output, InetSocketAddress pageServer);
+
+    default MigrationSupport migrationSupport() {
+        return MigrationSupport.NONE;
+    }
 
     /** Kills and removes the container and what was made for it; quiet when there is nothing to remove. */
     void remove(String id);

@@ -61,7 +61,7 @@ class DirectoryCheckpointStoreTest {
         assertThat(pending).isDone();
         assertThat(latest).map(CheckpointStore.Image::dir).contains(dir);
         assertThat(latest.get().manifest().totalBytes()).isEqualTo(8 << 20);
-        assertThat(store.bytesOf(dir)).isGreaterThanOrEqualTo(8 << 20);
+        assertThat(CheckpointStore.bytesOf(dir)).isGreaterThanOrEqualTo(8 << 20);
 
         Path next = store.begin("i2");
         Files.write(next.resolve("pages-1.img"), new byte[1 << 20]);

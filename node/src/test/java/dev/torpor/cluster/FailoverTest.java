@@ -1,8 +1,10 @@
 package dev.torpor.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.testing.Await;
 import java.net.InetSocketAddress;
@@ -75,6 +77,7 @@ class FailoverTest {
 
         Await.until("a renewal was tried", () -> renewals.get() > 0);
         assertThat(failover.refusal("counter")).as("the old owner is gone: served without a lease").isEmpty();
+        failover.confirm("counter"); // the gate of each invocation step agrees
         assertThat(failover.backupTarget("counter")).as("no backups while nobody confirmed").isEmpty();
 
         peerAnswers.set(200); // edge-a is back
@@ -87,6 +90,7 @@ class FailoverTest {
         peerAnswers.set(503); // edge-a watches, and cannot be reached
         clock.advance(FakeNode.TTL.plusMillis(1));
         assertThat(failover.refusal("counter")).as("watched: no lease, no serving").isPresent();
+        assertThatThrownBy(() -> failover.confirm("counter")).isInstanceOf(TorporException.class);
         assertThat(failover.backupTarget("counter")).isEmpty();
     }
 
@@ -110,5 +114,6 @@ class FailoverTest {
         assertThat(a.instances.list()).as("no second copy here").isEmpty();
         assertThat(a.backups.latestOf("counter")).as("older than what edge-b runs").isEmpty();
         assertThat(failover.refusal("counter")).isEmpty();
+        assertThatThrownBy(() -> failover.confirm("counter")).as("not run here").hasMessageContaining("owned by edge-b");
     }
 }

@@ -16,6 +16,7 @@ import dev.torpor.lifecycle.FakeContainerRuntime;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.LifecycleObserver;
 import dev.torpor.lifecycle.MemoryBudget;
+import dev.torpor.lifecycle.ServingGate;
 import dev.torpor.node.Deployments;
 import dev.torpor.node.NodeDatabase;
 import java.io.ByteArrayInputStream;
@@ -84,7 +85,7 @@ final class FakeNode implements AutoCloseable {
     /** The function's answer: the payload and its count of events, {@code "x#3"}. */
     String invoke(FunctionDefinition fn, String payload) throws InterruptedException {
         InvocationResult r = instances.invoke(fn, Invocation.of(payload.getBytes(UTF_8), System.currentTimeMillis() + 10_000,
-                "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null));
+                "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null), ServingGate.OPEN);
         return new String(r.payload(), UTF_8);
     }
 

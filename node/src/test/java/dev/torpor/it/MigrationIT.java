@@ -129,8 +129,9 @@ class MigrationIT {
         String id = a.instanceOf("heavy").get("instanceId").asText();
 
         var migration = CompletableFuture.supplyAsync(() ->
-                a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\",\"compress\":false}"));
-        Thread.sleep(1200); // the dump is done and the image is on its way
+                a.call("POST", "/torpor/v1/instances/" + id + "/migrate",
+                        "{\"target\":\"edge-b\",\"compress\":false,\"mode\":\"stop-and-copy\"}"));
+        Thread.sleep(1200); // the dump is done and the image is on its way (PostCopyIT loses the target later on)
         b.kill();
         var r = migration.get(3, TimeUnit.MINUTES);
         assertThat(r.statusCode()).as(r.body()).isGreaterThanOrEqualTo(500);

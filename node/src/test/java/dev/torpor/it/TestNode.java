@@ -44,6 +44,10 @@ final class TestNode implements AutoCloseable {
     final Path data;
     final long budget;
     private final boolean child;
+    /** What a child node's command starts with (nsenter into a network namespace, say), and the host it listens on. */
+    private final List<String> launcher;
+    private final String listenHost;
+    /** Where the test reaches the node. */
     private final String host;
     private final List<String> nodeArgs;
     /** Peers know this node by its address, so it keeps its port across restarts. */
@@ -58,13 +62,16 @@ final class TestNode implements AutoCloseable {
     }
 
     private TestNode(Path data, long budgetBytes, boolean child) throws Exception {
-        this(data, budgetBytes, child, "127.0.0.1", 0, List.of());
+        this(data, budgetBytes, child, List.of(), "127.0.0.1", "127.0.0.1", 0, List.of());
     }
 
-    private TestNode(Path data, long budgetBytes, boolean child, String host, int port, List<String> nodeArgs) throws Exception {
+    private TestNode(Path data, long budgetBytes, boolean child, List<String> launcher, String listenHost, String host, int port,
+                     List<String> nodeArgs) throws Exception {
         this.data = data;
         this.budget = budgetBytes;
         this.child = child;
+        this.launcher = launcher;
+        this.listenHost = listenHost;
         this.host = host;
         this.port = port;
         this.fixedPort = port != 0;
@@ -82,7 +89,16 @@ final class TestNode implements AutoCloseable {
      * with {@code args} added to {@code torpor node}, e.g. {@code --node-id} and {@code --peer}.
      */
     static TestNode peer(Path data, long budgetBytes, String host, int port, List<String> args) throws Exception {
-        return new TestNode(data, budgetBytes, true, host, port, args);
+        return new TestNode(data, budgetBytes, true, List.of(), host, host, port, args);
+    }
+
+    /**
+     * A child node whose command is prefixed with {@code launcher} (nsenter into a network namespace, say), listening
+     * on every address it has there, and reached by the test at {@code host:port}.
+     */
+    static TestNode launched(List<String> launcher, Path data, long budgetBytes, String host, int port, List<String> args)
+            throws Exception {
+        return new TestNode(data, budgetBytes, true, launcher, "0.0.0.0", host, port, args);
     }
 
     static int freePort(String host) throws IOException {
@@ -103,9 +119,10 @@ final class TestNode implements AutoCloseable {
         if (!fixedPort) port = freePort(host);
         String java = ProcessHandle.current().info().command().orElseThrow();
         Files.createDirectories(data);
-        List<String> argv = new ArrayList<>(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
-                "--listen", host + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
+                "--listen", listenHost + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
         argv.addAll(nodeArgs);
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)

@@ -1,14 +1,30 @@
 package dev.torpor.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Two child nodes that know each other, edge-a on 127.0.0.2 and edge-b on 127.0.0.3, each on its own data. */
+/**
+ * Two child nodes that know each other, edge-a and edge-b, each on its own data: on loopback addresses of their own
+ * (127.0.0.2 and 127.0.0.3), or each in a network namespace of a {@link NamespacePair}.
+ */
 final class TwoNodes implements AutoCloseable {
     static final long BUDGET = 512L << 20;
+    /** How many times {@link #counterBackedUpOnB} invokes the counter before its backup. */
+    static final int COUNT = 3;
 
     final TestNode a;
     final TestNode b;
+
+    /** Starts one node on {@code data} with {@code args}. */
+    private interface Starter {
+        TestNode start(Path data, List<String> args) throws Exception;
+    }
 
     TwoNodes(Path root) throws Exception {
         this(root, List.of());
@@ -16,25 +32,108 @@ final class TwoNodes implements AutoCloseable {
 
     /** With {@code args} given to both nodes as well. */
     TwoNodes(Path root, List<String> args) throws Exception {
-        int portA = TestNode.freePort("127.0.0.2");
-        int portB = TestNode.freePort("127.0.0.3");
+        this(root, args, onLoopback("127.0.0.2", TestNode.freePort("127.0.0.2")), onLoopback("127.0.0.3", TestNode.freePort("127.0.0.3")));
+    }
+
+    private TwoNodes(Path root, List<String> args, Where a, Where b) throws Exception {
         TestNode started = null;
         try {
-            started = TestNode.peer(root.resolve("a"), BUDGET, "127.0.0.2", portA,
-                    with(args, "--node-id", "edge-a", "--peer", "edge-b=http://127.0.0.3:" + portB));
-            b = TestNode.peer(root.resolve("b"), BUDGET, "127.0.0.3", portB,
-                    with(args, "--node-id", "edge-b", "--peer", "edge-a=http://127.0.0.2:" + portA));
+            started = a.starter.start(root.resolve("a"), with(args, "--node-id", "edge-a", "--peer", "edge-b=" + b.urlForPeer));
+            this.b = b.starter.start(root.resolve("b"), with(args, "--node-id", "edge-b", "--peer", "edge-a=" + a.urlForPeer));
         } catch (Exception | AssertionError e) {
             if (started != null) started.close();
             throw e;
         }
-        a = started;
+        this.a = started;
+    }
+
+    /** edge-a in {@code net}'s namespace A, edge-b in B: they talk over the link the test can cut. */
+    static TwoNodes in(NamespacePair net, Path root, List<String> args) throws Exception {
+        return new TwoNodes(root, args, inNamespace(net.a), inNamespace(net.b));
+    }
+
+    /** How to start a node, and the URL its peer reaches it at. */
+    private record Where(Starter starter, String urlForPeer) {}
+
+    private static Where onLoopback(String host, int port) {
+        return new Where((data, args) -> TestNode.peer(data, BUDGET, host, port, args), "http://" + host + ":" + port);
+    }
+
+    private static Where inNamespace(NamespacePair.Side side) {
+        return new Where((data, args) -> TestNode.launched(side.launcher(), data, BUDGET, side.testAddress(), NamespacePair.PORT, args),
+                side.peerUrl());
     }
 
     private static List<String> with(List<String> args, String... more) {
         List<String> all = new java.util.ArrayList<>(args);
         all.addAll(List.of(more));
         return all;
+    }
+
+    /**
+     * Deploys "counter" on a (the probe test function: it counts, and sleeps on request), backed up to b every second,
+     * invokes it {@link #COUNT} times and waits until b holds a backup taken after the last invocation.
+     */
+    void counterBackedUpOnB() throws InterruptedException {
+        HttpResponse<String> created = a.createTestFunction("counter", "probe", 30, Map.of(),
+                Map.of("torpor:suspend", "none", "torpor:backup", "edge-b", "torpor:backup-interval-ms", "1000"));
+        if (created.statusCode() != 201) throw new AssertionError("create answered " + created.statusCode() + ": " + created.body());
+        int count = 0;
+        for (int i = 0; i < COUNT; i++) count = awaitServed(a, "counter").get("count").asInt();
+        if (count != COUNT) throw new AssertionError("the counter is at " + count + " after " + COUNT + " invocations");
+        String id = a.instanceOf("counter").get("instanceId").asText();
+        // Two commits after the last invocation: the later one was surely dumped after it.
+        awaitBackupAfter(b, id, backupSeq(b, id) + 1);
+    }
+
+    /** The sequence number of the newest backup of instance {@code id} that {@code holder} keeps; 0 if it has none. */
+    long backupSeq(TestNode holder, String id) {
+        return backupOf(holder, id).map(r -> r.get("seq").asLong()).orElse(0L);
+    }
+
+    private static Optional<JsonNode> backupOf(TestNode holder, String id) {
+        for (JsonNode r : TestNode.json(holder.call("GET", "/torpor/v1/backups", null).body()).get("backups")) {
+            if (r.get("instanceId").asText().equals(id)) return Optional.of(r);
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until {@code holder} keeps a backup of instance {@code id} later than {@code seq}; that backup. */
+    JsonNode awaitBackupAfter(TestNode holder, String id, long seq) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (backupSeq(holder, id) <= seq) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no backup " + (seq + 1) + " of " + id + " at " + holder.endpoint() + "\n" + outputs());
+            }
+            Thread.sleep(50);
+        }
+        return backupOf(holder, id).orElseThrow();
+    }
+
+    JsonNode awaitServed(TestNode node, String function) throws InterruptedException {
+        return TestNode.json(awaitAnswer(node, function).body());
+    }
+
+    /** Invokes until the node answers 200 without a function error (a node may refuse while leases settle). */
+    HttpResponse<String> awaitAnswer(TestNode node, String function) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        HttpResponse<String> r = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                r = node.invokeRaw(function, "{}");
+                if (r.statusCode() == 200 && r.headers().firstValue("X-Amz-Function-Error").isEmpty()) return r;
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no answer from " + function + " at " + node.endpoint() + ", last " + (r == null ? null : r.statusCode()
+                + " " + r.body()) + "\n" + outputs());
+    }
+
+    /** What both nodes printed, for a failure's message. */
+    String outputs() {
+        return "edge-a:\n" + a.childOutput() + "\nedge-b:\n" + b.childOutput();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link ContainerRuntime} without containers: each "container" is a {@link FakeFunction} whose relay connects to
@@ -78,6 +80,14 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     public synchronized void restore(ContainerSpec spec, Path imageDir, OutputStream output) {
         call(Verb.RESTORE, spec.id());
         launched(spec, FakeFunction.restore(spec.id(), socket(spec), imageDir));
+    }
+
+    /** The fake keeps no memory apart from its image: every page is there at once. */
+    @Override
+    public synchronized CompletableFuture<Void> restoreLazily(ContainerSpec spec, Path imageDir, OutputStream output,
+                                                              InetSocketAddress pageServer) {
+        restore(spec, imageDir, output);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

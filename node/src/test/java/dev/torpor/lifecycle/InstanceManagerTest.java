@@ -33,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,10 +72,14 @@ class InstanceManagerTest {
     }
 
     private void startManager(long budgetBytes, Duration admissionTimeout) {
+        startManager(budgetBytes, admissionTimeout, new LifecycleObserver() {});
+    }
+
+    private void startManager(long budgetBytes, Duration admissionTimeout, LifecycleObserver observer) {
         if (manager != null) manager.close();
         images = new FaultyCheckpointStore(new DirectoryCheckpointStore(tmp.resolve("images")));
         budget = new MemoryBudget(budgetBytes);
-        manager = new InstanceManager(runtime, images, budget, store, new LifecycleObserver() {},
+        manager = new InstanceManager(runtime, images, budget, store, observer,
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new InstanceManager.Settings(tmp.resolve("instances"), "eu-west-1", Duration.ofSeconds(5), admissionTimeout),
                 name -> Optional.ofNullable(functions.get(name)), fn -> tmp.resolve("code").resolve(fn.name()));
@@ -94,8 +100,12 @@ class InstanceManagerTest {
     }
 
     private InvocationResult invokeRaw(FunctionDefinition fn, String payload, Duration timeout) throws InterruptedException {
+        return invokeRaw(fn, payload, timeout, ServingGate.OPEN);
+    }
+
+    private InvocationResult invokeRaw(FunctionDefinition fn, String payload, Duration timeout, ServingGate gate) throws InterruptedException {
         return manager.invoke(fn, Invocation.of(payload.getBytes(UTF_8), System.currentTimeMillis() + timeout.toMillis(),
-                "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null));
+                "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null), gate);
     }
 
     /** Invokes and returns the function's answer, which must be a success. */
@@ -463,6 +473,48 @@ class InstanceManagerTest {
             public void delete(String i) { disk.delete(i); }
             public void sweepIncomplete() { disk.sweepIncomplete(); }
         };
+    }
+
+    /** A gate that lets the first question through and refuses every later one: a lease lapsing just after admission. */
+    private static ServingGate openOnce() {
+        AtomicInteger asked = new AtomicInteger();
+        return f -> {
+            if (asked.getAndIncrement() > 0) throw TorporException.conflict("the lease of " + f + " lapsed");
+        };
+    }
+
+    @Test
+    void anInvocationWhoseGateClosesAfterAdmissionDoesNotWakeTheInstance() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        checkpointedAfterOneInvocation(fn);
+
+        assertThatThrownBy(() -> invokeRaw(fn, "b", Duration.ofSeconds(10), openOnce()))
+                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+
+        assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.CHECKPOINTED);
+        assertThat(runtime.count(RESTORE)).isZero();
+    }
+
+    @Test
+    void anAnswerThatComesAfterTheGateClosedIsWithheld() throws Exception {
+        AtomicBoolean ran = new AtomicBoolean();
+        startManager(16 * MEMORY, Duration.ofSeconds(5), new LifecycleObserver() {
+            @Override
+            public void invoked(String function, boolean functionError, Duration took) {
+                ran.set(true);
+            }
+        });
+        FunctionDefinition fn = deploy("echo", Mode.NONE, NEVER_MS);
+        ServingGate lapsesWhileItRuns = f -> {
+            if (ran.get()) throw TorporException.conflict("the lease of " + f + " lapsed");
+        };
+
+        assertThatThrownBy(() -> invokeRaw(fn, "a", Duration.ofSeconds(10), lapsesWhileItRuns))
+                .isInstanceOfSatisfying(TorporException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+                    assertThat(e.getMessage()).contains("answer is withheld", "lapsed");
+                });
+        assertThat(invoke(fn, "b")).as("the withheld invocation did run").isEqualTo("b#2");
     }
 
     @Test

@@ -40,9 +40,13 @@ final class RuncArgs {
         return argv;
     }
 
-    List<String> restore(String id, Path bundle, Path imageDir, Path workDir, Path log) {
-        return verb(log, "restore", "--detach", "--bundle", bundle.toString(), "--image-path", imageDir.toString(),
-                "--work-path", workDir.toString(), "--tcp-established", id);
+    /** With {@code lazyPages}, CRIU leaves the image's lazy pages to the lazy-pages daemon listening in {@code workDir}. */
+    List<String> restore(String id, Path bundle, Path imageDir, Path workDir, Path log, boolean lazyPages) {
+        List<String> argv = verb(log, "restore", "--detach", "--bundle", bundle.toString(), "--image-path", imageDir.toString(),
+                "--work-path", workDir.toString(), "--tcp-established");
+        if (lazyPages) argv.add("--lazy-pages");
+        argv.add(id);
+        return argv;
     }
 
     List<String> pause(String id) {

@@ -7,11 +7,12 @@ import dev.torpor.TorporException;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
+import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
-import org.apache.commons.io.file.PathUtils;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * {@link ContainerRuntime} on runc, with CRIU behind {@code runc checkpoint/restore}. Everything it writes for a
@@ -42,6 +45,7 @@ final class RuncRuntime implements ContainerRuntime {
     private final String scope;
     private final NetworkNamespace netns;
     private final Path stateRoot;
+    private volatile MigrationSupport migrationSupport;
 
     /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
     RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, Path criuConfig, CgroupMemory cgroups,
@@ -70,8 +74,41 @@ final class RuncRuntime implements ContainerRuntime {
         }
         Path bundle = prepareBundle(spec);
         Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
-        launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id())), spec.id(), output,
+        launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), false), spec.id(), output,
                 criuWork.resolve("restore.log"));
+    }
+
+    @Override
+    public CompletableFuture<Void> restoreLazily(ContainerSpec spec, Path imageDir, OutputStream output, InetSocketAddress pageServer) {
+        if (known(spec.id())) {
+            throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
+        }
+        Path bundle = prepareBundle(spec);
+        Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
+        LazyPagesDaemon daemon = LazyPagesDaemon.start(imageDir, criuWork, pageServer);
+        try {
+            launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), true), spec.id(), output,
+                    criuWork.resolve("restore.log"));
+        } catch (TorporException e) {
+            daemon.stop();
+            throw e;
+        }
+        return daemon.finished();
+    }
+
+    @Override
+    public MigrationSupport migrationSupport() {
+        MigrationSupport m = migrationSupport;
+        if (m == null) migrationSupport = m = detectMigrationSupport(); // callers racing here find the same answer
+        return m;
+    }
+
+    private static MigrationSupport detectMigrationSupport() {
+        return new MigrationSupport(criuHas("uffd-noncoop"), criuHas("mem_dirty_track"));
+    }
+
+    private static boolean criuHas(String feature) {
+        return ProcessRunner.runAllowingFailure(List.of("criu", "check", "--feature", feature), QUICK).exitStatus() == 0;
     }
 
     @Override

@@ -40,10 +40,16 @@ class RuncArgsTest {
 
     @Test
     void restoreDetachesAndKeepsEstablishedConnections() {
-        assertThat(args.restore("fn-1", BUNDLE, IMAGE, WORK, LOG)).containsExactly(
+        assertThat(args.restore("fn-1", BUNDLE, IMAGE, WORK, LOG, false)).containsExactly(
                 "/usr/sbin/runc", "--root", STATE.toString(), "--log", LOG.toString(), "--log-format", "json",
                 "restore", "--detach", "--bundle", BUNDLE.toString(), "--image-path", IMAGE.toString(),
                 "--work-path", WORK.toString(), "--tcp-established", "fn-1");
+    }
+
+    @Test
+    void lazyRestoreLeavesPagesToTheDaemonInTheWorkDirectory() {
+        assertThat(args.restore("fn-1", BUNDLE, IMAGE, WORK, LOG, true))
+                .containsSubsequence("restore", "--work-path", WORK.toString(), "--lazy-pages", "fn-1");
     }
 
     @Test
@@ -74,7 +80,7 @@ class RuncArgsTest {
         return Stream.of(
                 verb("run", a -> a.run("fn-1", BUNDLE, LOG)),
                 verb("checkpoint", a -> a.checkpoint("fn-1", IMAGE, WORK, false, LOG)),
-                verb("restore", a -> a.restore("fn-1", BUNDLE, IMAGE, WORK, LOG)),
+                verb("restore", a -> a.restore("fn-1", BUNDLE, IMAGE, WORK, LOG, false)),
                 verb("pause", a -> a.pause("fn-1")),
                 verb("resume", a -> a.resume("fn-1")),
                 verb("delete", a -> a.deleteForce("fn-1")),

@@ -1,0 +1,71 @@
+package dev.torpor.cluster;
+
+import com.github.luben.zstd.Zstd;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import dev.torpor.checkpoint.criu.CriuPageServer;
+import dev.torpor.checkpoint.criu.PageIndex;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+
+/**
+ * The source's side of post-copy: while a moved instance's pages are still here, the target asks for them by
+ * process and address, and says when it has all of them (or gave up).
+ */
+public final class PageServing {
+    /** Pages compressed with zstd on the wire, with the CRC32C of the raw pages to check them on arrival. */
+    public record Piece(byte[] compressed, int rawLength, long crc32c) {}
+
+    /** One instance's pages on offer: how many bytes left, and when the target is done with them. */
+    static final class Offer {
+        final PageIndex pages;
+        final AtomicLong wireBytes = new AtomicLong();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Offer(PageIndex pages) {
+            this.pages = pages;
+        }
+    }
+
+    private static final int ZSTD_LEVEL = 1;
+    private final Map<String, Offer> offers = new ConcurrentHashMap<>();
+
+    Offer open(String instanceId, Path fullImage) {
+        Offer o = new Offer(new PageIndex(fullImage));
+        offers.put(instanceId, o);
+        return o;
+    }
+
+    void close(String instanceId) {
+        Offer o = offers.remove(instanceId);
+        if (o != null) o.pages.close();
+    }
+
+    public Piece read(String instanceId, long pid, long vaddr, int count) {
+        if (count < 1 || count > CriuPageServer.PIECE_PAGES) throw TorporException.invalid("count must be 1.." + CriuPageServer.PIECE_PAGES);
+        Offer o = offer(instanceId);
+        byte[] raw = o.pages.read(pid, vaddr, count);
+        CRC32C crc = new CRC32C();
+        crc.update(raw);
+        byte[] compressed = Zstd.compress(raw, ZSTD_LEVEL);
+        o.wireBytes.addAndGet(compressed.length);
+        return new Piece(compressed, raw.length, crc.getValue());
+    }
+
+    /** The target has every page ({@code error} null) or stopped pulling them. */
+    public void finished(String instanceId, String error) {
+        Offer o = offer(instanceId);
+        if (error == null) o.done.complete(null);
+        else o.done.completeExceptionally(new TorporException(ErrorKind.FAILED, error));
+    }
+
+    private Offer offer(String instanceId) {
+        Offer o = offers.get(instanceId);
+        if (o == null) throw TorporException.notFound("no pages of " + instanceId + " are on offer here");
+        return o;
+    }
+}
