@@ -84,13 +84,12 @@ public final class Failover implements AutoCloseable {
      * no refusal.
      */
     public Optional<String> refusal(String function) {
-        Optional<String> peer = roles.partner(function);
-        if (mayServe(function)) return Optional.empty();
+        Optional<String> peer = unconfirmedWith(function);
+        if (peer.isEmpty()) return Optional.empty();
         Optional<PeerNode> node = membership.peer(peer.get());
         Optional<FunctionDefinition> fn = functions.get(function);
         if (node.isPresent() && fn.isPresent()) renew(fn.get(), node.get());
-        if (mayServe(function)) return Optional.empty();
-        return Optional.of(notServed(function, peer.get()));
+        return unconfirmedWith(function).map(p -> notServed(function, p));
     }
 
     /**
@@ -106,7 +105,8 @@ public final class Failover implements AutoCloseable {
         }
         Optional<String> elsewhere = locations.nodeOf(function);
         if (elsewhere.isPresent()) throw TorporException.conflict(function + " is served by " + elsewhere.get() + " now");
-        if (!mayServe(function)) throw TorporException.conflict(notServed(function, roles.partner(function).orElseThrow()));
+        Optional<String> peer = unconfirmedWith(function);
+        if (peer.isPresent()) throw TorporException.conflict(notServed(function, peer.get()));
     }
 
     private static String notServed(String function, String peer) {
@@ -119,9 +119,12 @@ public final class Failover implements AutoCloseable {
         return roles.partner(function).filter(p -> keeper.holds(function)).flatMap(membership::peer);
     }
 
-    /** Not a function this node must hold a lease for, or one whose lease holds. */
-    private boolean mayServe(String function) {
-        return roles.partner(function).isEmpty() || !roles.watched(function) || keeper.holds(function);
+    /**
+     * The peer whose confirmation this node lacks to run the function now: the function is its own, its peer watches
+     * the lease, and the lease does not hold. Empty when it may run it (or it is not its to run).
+     */
+    private Optional<String> unconfirmedWith(String function) {
+        return roles.partner(function).filter(p -> roles.watched(function) && !keeper.holds(function));
     }
 
     private void renew(FunctionDefinition fn, PeerNode peer) {
@@ -140,7 +143,7 @@ public final class Failover implements AutoCloseable {
         } catch (TorporException e) {
             if (e.kind() == ErrorKind.CONFLICT) {
                 handOver(fn.name(), peer);
-            } else if (!mayServe(fn.name()) && fenced.add(fn.name())) {
+            } else if (unconfirmedWith(fn.name()).isPresent() && fenced.add(fn.name())) {
                 LOG.log(System.Logger.Level.WARNING, "cannot renew the lease of {0} with {1} ({2}): not running it until "
                         + "{1} answers", fn.name(), peer.id(), e.getMessage());
             }
@@ -191,7 +194,7 @@ public final class Failover implements AutoCloseable {
     private void fence(String function) {
         try {
             List<Instance.Snapshot> resident;
-            while (!mayServe(function) && !(resident = residentOf(function)).isEmpty()) {
+            while (unconfirmedWith(function).isPresent() && !(resident = residentOf(function)).isEmpty()) {
                 boolean failed = false;
                 for (Instance.Snapshot s : resident) {
                     try {
@@ -246,7 +249,7 @@ public final class Failover implements AutoCloseable {
         for (FunctionDefinition fn : functions.list()) {
             Optional<String> peer = roles.partner(fn.name());
             if (peer.isEmpty()) continue;
-            if (!mayServe(fn.name()) && !residentOf(fn.name()).isEmpty() && fencing.add(fn.name())) {
+            if (unconfirmedWith(fn.name()).isPresent() && !residentOf(fn.name()).isEmpty() && fencing.add(fn.name())) {
                 Thread.ofVirtual().name("fence-" + fn.name()).start(() -> fence(fn.name()));
             }
             if (now.isBefore(nextRenewal.getOrDefault(fn.name(), Instant.MIN))) continue;
