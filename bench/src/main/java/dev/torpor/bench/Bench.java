@@ -137,7 +137,7 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             versions = MachineInfo.versions(repo);
-            versions.put("node agent JVM options (agent-memory run)", System.getenv().getOrDefault("TORPOR_JAVA_OPTS", AgentMemoryRun.FALLBACK_JAVA_OPTS));
+            versions.put("node agent JVM options (agent-memory run)", NodeProcess.javaOpts());
 
             if (!skip.contains("latency")) {
                 List<Subject> subjects = new ArrayList<>();
