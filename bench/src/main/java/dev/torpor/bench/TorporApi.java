@@ -34,6 +34,19 @@ final class TorporApi {
         boolean ok() {
             return status / 100 == 2 && !functionError;
         }
+
+        /** What went wrong, as the node said it: the status, then Lambda's error type and message when the body has them. */
+        String error() {
+            try {
+                JsonNode n = JSON.readTree(body);
+                if (n != null && n.hasNonNull("Message")) {
+                    return status + (functionError ? " (function error) " : " ") + n.path("Type").asText("") + ": " + n.get("Message").asText();
+                }
+            } catch (IOException e) {
+                // not JSON: the body as it is
+            }
+            return status + (functionError ? " (function error)" : "") + ": " + body;
+        }
     }
 
     Reply call(String method, String path, String body) throws IOException, InterruptedException {
@@ -71,6 +84,13 @@ final class TorporApi {
 
     Reply invoke(String name) throws IOException, InterruptedException {
         return call("POST", "/2015-03-31/functions/" + name + "/invocations", "{\"bench\":true}");
+    }
+
+    /** An invocation that must succeed; the function's answer, not yet checked against its counter. */
+    Answer answer(String name) throws IOException, InterruptedException {
+        Reply r = invoke(name);
+        if (!r.ok()) throw new BenchException("invoke " + name + " answered " + r.error());
+        return Answer.parse(r.body(), r.ms());
     }
 
     JsonNode instances() throws IOException, InterruptedException {
