@@ -56,7 +56,7 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--systems", split = ",", description = "Only these systems (torpor,runc,docker,podman); the others are reported as not run.")
     Set<String> only;
 
-    @Option(names = "--migration-rounds", description = "Rounds of migrations (default 2 quick, 6 full).")
+    @Option(names = "--migration-rounds", description = "Rounds of migrations (default 2 quick, 5 full).")
     Integer migrationRounds;
 
     @Option(names = "--skip", split = ",", description = "Parts to leave out: latency, agent, density, migration, backup.")
@@ -90,7 +90,7 @@ public final class Bench implements Callable<Integer> {
         // MemorySize (Lambda's minimum is 128 MiB) and the same cgroup limit for the peers' containers.
         Map<Integer, Integer> limits = Map.of(5, 128, 10, 128, 25, 128, 50, 128, 100, 256, 200, 384);
         List<Integer> clusterSizes = quick ? List.of(10, 50) : List.of(10, 50, 200);
-        int nMigrationRounds = migrationRounds != null ? migrationRounds : quick ? 2 : 6;
+        int nMigrationRounds = migrationRounds != null ? migrationRounds : quick ? 2 : 5;
         long densityBudget = 256L << 20;
         int densityMemory = 128, densityBallast = 25;
         long densityIdleMs = 2000;

@@ -79,22 +79,29 @@ final class NodePair implements AutoCloseable {
     }
 
     /**
-     * Deletes every function on both nodes first, so that SIGTERM has no instance left to checkpoint on its way out
-     * and no lease is left for a peer to take over, then stops both.
+     * Deletes every function on each node first, so that SIGTERM has no instance left to checkpoint on its way out
+     * and no lease is left for a peer to take over, then stops it; both nodes at once.
      */
     @Override
     public void close() {
-        for (TorporApi api : List.of(apiA, apiB)) {
-            try {
-                for (String fn : api.functions()) api.delete(fn);
-            } catch (IOException | RuntimeException e) {
-                // the node is gone or broken: closing it sweeps what it left
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Thread other = Thread.ofVirtual().start(() -> stop(apiB, b));
+        stop(apiA, a);
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        a.close();
-        b.close();
+    }
+
+    private static void stop(TorporApi api, NodeProcess node) {
+        try {
+            for (String fn : api.functions()) api.delete(fn);
+        } catch (IOException | RuntimeException e) {
+            // the node is gone or broken: closing it sweeps what it left
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        node.close();
     }
 
     private static List<String> with(List<String> common, String... more) {
