@@ -42,13 +42,14 @@ final class ClusterReport {
                 ## Backup
 
                 One running function per size on edge-a tagged `torpor:backup=edge-b`, `torpor:backup-interval-ms=%d`, all \
-                backed up at once; edge-b's `GET /torpor/v1/backups` gives each copy's image and the bytes it shipped. The \
-                function is invoked once after each copy, so its counter, and little else, changes between copies. Chunks \
-                (4 KiB for page data) are named by their SHA-256 and travel only when the peer lacks them; the peer's store \
-                is shared by every function, so a first backup ships only what no earlier copy of any function brought.
+                backed up at once; edge-b's `GET /torpor/v1/backups` gives each copy's image and the bytes it shipped. Each \
+                function gets an event every %d ms meanwhile, so its counter, and little else, changes between copies (a \
+                copy takes a second or more, so several events come between two). Chunks (4 KiB for page data) are named \
+                by their SHA-256 and travel only when the peer lacks them; the peer's store is shared by every function, \
+                so a first backup ships only what no earlier copy of any function brought.
 
                 %s
-                """, s.migrationRounds(), migrationTable(r), s.backupIntervalMs(), backupTable(r));
+                """, s.migrationRounds(), migrationTable(r), s.backupIntervalMs(), BackupRun.EVENT_EVERY_MS, backupTable(r));
     }
 
     /**
@@ -90,7 +91,7 @@ final class ClusterReport {
         List<Long> shown = List.of(1L, 2L, (long) last);
         List<String> heads = new ArrayList<>(List.of("image"));
         for (long seq : shown) heads.add(ordinal(seq) + " backup shipped");
-        heads.addAll(List.of("answers between backups", "failures"));
+        heads.addAll(List.of("events meanwhile", "failures"));
         md.append(Report.header("function holds", heads));
         for (BackupSeries s : r.backups()) {
             List<String> cells = new ArrayList<>();

@@ -87,8 +87,9 @@ public record Results(
     }
 
     /**
-     * The backups of one function holding {@code sizeMb}, copy 1 up, as its backup peer listed them; the function was
-     * invoked once after each copy. {@code error} says why the series stopped short or skipped a copy.
+     * The backups of one function holding {@code sizeMb}, copy 1 up, as its backup peer listed them, and the events it
+     * answered meanwhile (one every {@link BackupRun#EVENT_EVERY_MS}). {@code error} says why the series stopped short,
+     * skipped a copy or lost an event.
      */
     public record BackupSeries(int sizeMb, String instanceId, List<BackupCopy> copies, int answers, int correctAnswers,
                                String error) {}

@@ -35,7 +35,7 @@ class ClusterReportTest {
     @Test
     void backupRowsShowTheImageAndTheFirstSecondAndLastCopy() {
         String md = ClusterReport.backupTable(r);
-        assertThat(md).contains("| function holds | image | 1st backup shipped | 2nd backup shipped | 10th backup shipped | answers between backups | failures |",
+        assertThat(md).contains("| function holds | image | 1st backup shipped | 2nd backup shipped | 10th backup shipped | events meanwhile | failures |",
                 "| 10 MB | 20.0 MiB | 9.0 MiB (45%) | 19.0 KiB (0.09%) | 19.0 KiB (0.09%) | 10/10 correct |  |",
                 "| 50 MB | 60.0 MiB | 10.0 MiB (17%) | missed | missed | 1/2 correct (1 wrong) | **FAILED**: copies 2–2 were replaced");
     }
@@ -52,7 +52,7 @@ class ClusterReportTest {
     @Test
     void theFullReportHasBothSectionsWithTheirSettings() {
         String md = Report.full(r, List.of("migration.png"));
-        assertThat(md).contains("## Migration", "Median (p95) over 3 rounds", "## Backup", "`torpor:backup-interval-ms=500`",
+        assertThat(md).contains("## Migration", "Median (p95) over 3 rounds", "## Backup", "`torpor:backup-interval-ms=500`", "an event every 250 ms meanwhile",
                 "![migration.png](migration.png)");
         assertThat(md.indexOf("## Migration")).isLessThan(md.indexOf("## Backup")).isLessThan(md.indexOf("## Plots"));
     }
