@@ -210,7 +210,7 @@ public final class Report {
             for (String p : plots) md.append("![").append(p).append("](").append(p).append(")\n\n");
         }
 
-        md.append("## Reproduce\n\n```sh\n./torpor bench            # full run, under 15 minutes on 2 cores\n./torpor bench --quick    # about 3 minutes\n```\n\n");
+        md.append("## Reproduce\n\n```sh\n./torpor bench            # full run, about 12 minutes on 2 cores\n./torpor bench --quick    # about 2½ minutes\n```\n\n");
         md.append("Raw samples are in `results.json` beside this report.\n");
         return md.toString();
     }
