@@ -2,19 +2,12 @@ package dev.torpor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.bench.Results.AgentMemory;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The node agent's own memory, measured as deployed: the node jar in its own JVM with the launcher's JVM options,
@@ -22,50 +15,13 @@ import java.util.regex.Pattern;
  * and the agent's resident set read from /proc once everything is idle.
  */
 final class AgentMemoryRun {
-    /**
-     * The node's JVM options come from the launcher (./torpor bench exports them as TORPOR_JAVA_OPTS, the same
-     * variable ./torpor node reads); this is only the fallback when the jar is run by hand.
-     */
-    static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
-            + "-Xss512k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1";
-    private static final Pattern LISTENING = Pattern.compile("listening on http://([0-9.]+:[0-9]+)");
-
     final List<AgentMemory> samples = new ArrayList<>();
 
     void run(Path nodeJar, Path work, int functions, int invoked) throws Exception {
-        if (!Files.isRegularFile(nodeJar)) throw new BenchException("the node jar " + nodeJar + " is missing (build it first)");
         Path data = work.resolve("agent");
-        Sh.run(List.of("rm", "-rf", data.toString()));
-        List<String> argv = new ArrayList<>();
-        argv.add(ProcessHandle.current().info().command().orElse("java"));
-        String opts = System.getenv().getOrDefault("TORPOR_JAVA_OPTS", FALLBACK_JAVA_OPTS);
-        argv.addAll(List.of(opts.strip().split("\\s+")));
-        argv.add("--enable-native-access=ALL-UNNAMED");
-        argv.addAll(List.of("-jar", nodeJar.toString(), "node", "--listen", "127.0.0.1:0", "--data", data.toString(),
-                "--memory-budget", "4GiB", "--node-id", "bench-agent"));
-        Process p = Sh.builder(argv).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        CompletableFuture<String> endpoint = new CompletableFuture<>();
-        StringBuilder log = new StringBuilder();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (log) {
-                        if (log.length() < 20_000) log.append(line).append('\n');
-                    }
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) endpoint.complete("http://" + m.group(1));
-                }
-            } catch (IOException e) {
-                // the node ended
-            }
-            endpoint.complete(null);
-        });
-        try {
-            String url = endpoint.get(60, TimeUnit.SECONDS);
-            if (url == null) throw new BenchException("the node did not start: " + log);
-            TorporApi api = new TorporApi(url);
-            long pid = p.pid();
+        try (NodeProcess node = NodeProcess.start(nodeJar, data, "127.0.0.1:0", List.of("--memory-budget", "4GiB", "--node-id", "bench-agent"))) {
+            TorporApi api = new TorporApi(node.endpoint());
+            long pid = node.process().pid();
             Thread.sleep(2000);
             samples.add(new AgentMemory("torpor-agent", "started, nothing deployed", 0, 0, rss(pid), rssFile(pid)));
 
@@ -88,10 +44,6 @@ final class AgentMemoryRun {
             samples.add(new AgentMemory("torpor-agent", "idle, " + invoked + " invoked once then checkpointed by their idle policy",
                     functions, invoked, idle, rssFile(pid)));
             Progress.say("agent: %d functions, %d instances checkpointed, idle RSS %s", functions, invoked, Report.mib(idle));
-        } finally {
-            p.destroy(); // SIGTERM: the node closes itself
-            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
-            TorporNodes.sweep(data);
         }
     }
 

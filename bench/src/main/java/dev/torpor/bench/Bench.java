@@ -29,8 +29,13 @@ public final class Bench implements Callable<Integer> {
     /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final java.util.logging.Logger NODE_LOG = java.util.logging.Logger.getLogger("torpor");
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Each of the two migration and backup nodes: room for every function those runs deploy at once. */
+    static final long CLUSTER_BUDGET = 4L << 30;
+    /** Copies per function in the backup run: the table shows the 1st, the 2nd and this one. */
+    static final int BACKUPS = 10;
+    static final long BACKUP_INTERVAL_MS = 500;
 
-    @Option(names = "--quick", description = "One size (25 MB), 3 rounds, a short density climb: under 2 minutes.")
+    @Option(names = "--quick", description = "One size (25 MB), 3 rounds, a short density climb, migration and backup of 10 and 50 MB only.")
     boolean quick;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Where reports go: OUT/<time>/ and OUT/latest/ (default ${DEFAULT-VALUE}).")
@@ -51,7 +56,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--systems", split = ",", description = "Only these systems (torpor,runc,docker,podman); the others are reported as not run.")
     Set<String> only;
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out: latency, agent, density.")
+    @Option(names = "--migration-rounds", description = "Rounds of migrations (default 2 quick, 5 full).")
+    Integer migrationRounds;
+
+    @Option(names = "--skip", split = ",", description = "Parts to leave out: latency, agent, density, migration, backup.")
     Set<String> skip = Set.of();
 
     @Option(names = "--verbose", description = "Show the in-process nodes' own log lines too.")
@@ -80,14 +88,16 @@ public final class Bench implements Callable<Integer> {
         List<Integer> sizes = quick ? List.of(25) : List.of(5, 25, 100);
         int nRounds = rounds != null ? rounds : quick ? 3 : 10;
         // MemorySize (Lambda's minimum is 128 MiB) and the same cgroup limit for the peers' containers.
-        Map<Integer, Integer> limits = Map.of(5, 128, 25, 128, 100, 256);
+        Map<Integer, Integer> limits = Map.of(5, 128, 10, 128, 25, 128, 50, 128, 100, 256, 200, 384);
+        List<Integer> clusterSizes = quick ? List.of(10, 50) : List.of(10, 50, 200);
+        int nMigrationRounds = migrationRounds != null ? migrationRounds : quick ? 2 : 5;
         long densityBudget = 256L << 20;
         int densityMemory = 128, densityBallast = 25;
         long densityIdleMs = 2000;
         List<Integer> levels = quick ? List.of(2, 5) : List.of(2, 4, 8, 16, 24);
         int agentFunctions = Targets.AGENT_FUNCTIONS, agentInvoked = quick ? 10 : 50;
         var settings = new Results.Settings(sizes, nRounds, densityBudget, densityMemory, densityBallast, levels,
-                agentFunctions, agentInvoked, new java.util.TreeMap<>(limits));
+                agentFunctions, agentInvoked, new java.util.TreeMap<>(limits), clusterSizes, nMigrationRounds, BACKUPS, BACKUP_INTERVAL_MS);
         Progress.say("torpor bench (%s): sizes %s MB, %d rounds, work in %s", quick ? "quick" : "full", sizes, nRounds, work);
         if (!Sh.path().equals(System.getenv("PATH"))) {
             Progress.say("note: PATH does not start with /usr/local/sbin; the in-process node's runc may not find the working CRIU");
@@ -137,7 +147,7 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             versions = MachineInfo.versions(repo);
-            versions.put("node agent JVM options (agent-memory run)", System.getenv().getOrDefault("TORPOR_JAVA_OPTS", AgentMemoryRun.FALLBACK_JAVA_OPTS));
+            versions.put("node agent JVM options (agent-memory, migration and backup runs)", NodeProcess.javaOpts());
 
             if (!skip.contains("latency")) {
                 List<Subject> subjects = new ArrayList<>();
@@ -193,16 +203,54 @@ public final class Bench implements Callable<Integer> {
             density.run(work, densityBudget, densityMemory, densityBallast, densityIdleMs, levels, 2);
         }
 
+        MigrationRun migration = new MigrationRun();
+        BackupRun backup = new BackupRun();
+        Map<String, String> broken = new LinkedHashMap<>();
+        if (!(skip.contains(ClusterReport.MIGRATION) && skip.contains(ClusterReport.BACKUP)) && !failures.containsKey(Results.TORPOR)) {
+            cluster(clusterSizes, nMigrationRounds, limits, migration, backup, broken);
+        }
+
         List<SystemStatus> systems = new ArrayList<>();
         for (String s : Results.SYSTEMS) systems.add(new SystemStatus(s, !failures.containsKey(s), failures.get(s)));
         Results results = new Results(quick ? "quick" : "full", started, Math.round(Progress.elapsedSeconds()), MachineInfo.machine(work),
-                versions, settings, systems, latency.samples, latency.memory, latency.sizes, agent, density.points, List.of());
+                versions, settings, systems, latency.samples, latency.memory, latency.sizes, agent, density.points,
+                migration.samples, backup.series, broken, List.of());
         results = results.withTargets(Targets.evaluate(results));
         Path dir = write(results, out.toAbsolutePath());
         System.out.println();
         System.out.println(Report.summary(results));
+        System.out.println(ClusterReport.tables(results));
         Progress.say("report: %s", dir.resolve("report.md"));
         return 0;
+    }
+
+    /**
+     * Migration and backup between two node processes; a part that breaks is reported as broken with its error, and
+     * the other part still runs.
+     */
+    private void cluster(List<Integer> sizes, int rounds, Map<Integer, Integer> limits, MigrationRun migration, BackupRun backup,
+                         Map<String, String> broken) {
+        List<String> parts = new ArrayList<>();
+        for (String p : List.of(ClusterReport.MIGRATION, ClusterReport.BACKUP)) if (!skip.contains(p)) parts.add(p);
+        try (NodePair nodes = NodePair.start(nodeJar, work, CLUSTER_BUDGET)) {
+            Progress.say("nodes %s and %s started (own JVMs, budget %s each)", NodePair.A, NodePair.B, Report.mib(CLUSTER_BUDGET));
+            for (String part : parts) {
+                try {
+                    if (part.equals(ClusterReport.MIGRATION)) {
+                        migration.run(nodes, sizes, rounds, limits);
+                    } else {
+                        backup.run(nodes, sizes, BACKUPS, BACKUP_INTERVAL_MS, limits);
+                    }
+                } catch (Exception | AssertionError e) {
+                    broken.put(part, e.toString());
+                    Progress.say("the %s run broke: %s%n%s's log, %s%n%s's log, %s", part, e, NodePair.A, nodes.log(NodePair.A),
+                            NodePair.B, nodes.log(NodePair.B));
+                }
+            }
+        } catch (Exception e) {
+            for (String part : parts) broken.putIfAbsent(part, "starting the two nodes: " + e.getMessage());
+            Progress.say("migration and backup not measured: %s", e.getMessage());
+        }
     }
 
     /** Writes the run into OUT/<time>/ and mirrors it to OUT/latest/. */

@@ -31,6 +31,8 @@ public final class Plots {
         if (all != null) files.add(save(all, dir, "latency-" + Targets.TARGET_SIZE_MB + "mb.png"));
         CategoryChart mem = memory(r);
         if (mem != null) files.add(save(mem, dir, "memory.png"));
+        CategoryChart moves = migration(r);
+        if (moves != null) files.add(save(moves, dir, "migration.png"));
         if (!r.density().isEmpty()) {
             files.add(save(density(r), dir, "density.png"));
             files.add(save(densityLatency(r), dir, "density-latency.png"));
@@ -45,15 +47,8 @@ public final class Plots {
         List<String> x = r.settings().sizesMb().stream().map(s -> s + " MB").toList();
         boolean any = false;
         for (String s : SYSTEMS) {
-            List<Double> med = new ArrayList<>(), err = new ArrayList<>();
-            for (int size : r.settings().sizesMb()) {
-                Stats.Summary sum = r.summary(s, size, measure);
-                med.add(sum.empty() ? 0 : sum.median());
-                err.add(sum.empty() ? 0 : sum.p95() - sum.median());
-            }
-            if (med.stream().allMatch(v -> v == 0)) continue;
-            c.addSeries(Report.systemName(s), x, med, err);
-            any = true;
+            List<Stats.Summary> sums = r.settings().sizesMb().stream().map(size -> r.summary(s, size, measure)).toList();
+            any |= addMedians(c, Report.systemName(s), x, sums);
         }
         return any ? c : null;
     }
@@ -75,6 +70,23 @@ public final class Plots {
             if (med.stream().allMatch(v -> v == 0.01)) continue;
             c.addSeries(Report.systemName(s), x, med);
             any = true;
+        }
+        return any ? c : null;
+    }
+
+    /** Each migration's frozen time (the function's downtime) and its total, by size; failed variants are left out. */
+    static CategoryChart migration(Results r) {
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title("Migration between two nodes (median; bars: p95)")
+                .xAxisTitle("function holds (MB)").yAxisTitle("ms").build();
+        c.getStyler().setYAxisMin(0.0);
+        List<String> x = r.settings().migrationSizesMb().stream().map(s -> s + " MB").toList();
+        boolean any = false;
+        for (MigrationRun.Variant v : MigrationRun.VARIANTS) {
+            for (boolean frozen : List.of(true, false)) {
+                List<Stats.Summary> sums = r.settings().migrationSizesMb().stream().map(size -> Stats.of(r.migrations(size, v.mode(), v.compress()).stream()
+                        .filter(Results.Migration::ok).map(frozen ? Results.Migration::frozenMs : Results.Migration::totalMs).toList())).toList();
+                any |= addMedians(c, v.label() + (frozen ? ": frozen" : ": total"), x, sums);
+            }
         }
         return any ? c : null;
     }
@@ -125,6 +137,18 @@ public final class Plots {
             c.addSeries(policy + " p95", x, ps.stream().mapToDouble(p -> Stats.percentile(p.latenciesMs(), 95)).toArray());
         }
         return c;
+    }
+
+    /** A series of medians with p95 bars; adds nothing and answers false when no category has a sample. */
+    private static boolean addMedians(CategoryChart c, String name, List<String> x, List<Stats.Summary> sums) {
+        List<Double> med = new ArrayList<>(), err = new ArrayList<>();
+        for (Stats.Summary s : sums) {
+            med.add(s.empty() ? 0 : s.median());
+            err.add(s.empty() ? 0 : s.p95() - s.median());
+        }
+        if (med.stream().allMatch(v -> v == 0)) return false;
+        c.addSeries(name, x, med, err);
+        return true;
     }
 
     private static List<String> policies(Results r) {

@@ -203,12 +203,14 @@ public final class Report {
         }
         md.append('\n');
 
+        md.append(ClusterReport.sections(r));
+
         if (!plots.isEmpty()) {
             md.append("## Plots\n\n");
             for (String p : plots) md.append("![").append(p).append("](").append(p).append(")\n\n");
         }
 
-        md.append("## Reproduce\n\n```sh\n./torpor bench            # full run, under 15 minutes on 2 cores\n./torpor bench --quick    # under 2 minutes\n```\n\n");
+        md.append("## Reproduce\n\n```sh\n./torpor bench            # full run, about 12 minutes on 2 cores\n./torpor bench --quick    # about 2½ minutes\n```\n\n");
         md.append("Raw samples are in `results.json` beside this report.\n");
         return md.toString();
     }
@@ -284,6 +286,21 @@ public final class Report {
         return m >= 1024 ? String.format(Locale.ROOT, "%.1f GiB", m / 1024) : String.format(Locale.ROOT, "%.1f MiB", m);
     }
 
+    /** Bytes in the unit that suits them: B, KiB, then as {@link #mib}. */
+    static String bytes(double b) {
+        if (Double.isNaN(b)) return "–";
+        if (b < 1024) return String.format(Locale.ROOT, "%.0f B", b);
+        if (b < 1 << 20) return String.format(Locale.ROOT, "%.1f KiB", b / 1024);
+        return mib(b);
+    }
+
+    /** {@code part} as a percentage of {@code whole}, with the digits a small share needs. */
+    static String percent(double part, double whole) {
+        if (whole <= 0 || Double.isNaN(part)) return "–";
+        double p = 100 * part / whole;
+        return String.format(Locale.ROOT, p >= 10 ? "%.0f%%" : p >= 1 ? "%.1f%%" : "%.2f%%", p);
+    }
+
     static String ratio(double r) {
         return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f", r);
     }
@@ -293,13 +310,13 @@ public final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String oneLine(String s) {
+    static String oneLine(String s) {
         if (s == null) return "";
         String t = s.replace('\n', ' ').replace('|', '/').strip();
         return t.length() > 300 ? t.substring(0, 300) + "…" : t;
     }
 
-    private static String header(String first, List<String> cols) {
+    static String header(String first, List<String> cols) {
         StringBuilder b = new StringBuilder("| ").append(first);
         for (String c : cols) b.append(" | ").append(c);
         b.append(" |\n|---");
@@ -307,7 +324,7 @@ public final class Report {
         return b.append("|\n").toString();
     }
 
-    private static String row(String first, List<String> cells) {
+    static String row(String first, List<String> cells) {
         StringBuilder b = new StringBuilder("| ").append(first);
         for (String c : cells) b.append(" | ").append(c);
         return b.append(" |\n").toString();

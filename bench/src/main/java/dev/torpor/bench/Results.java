@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Everything one run measured, as written to {@code results.json}: raw samples, not only summaries, so every figure
- * of the report can be recomputed from this file.
+ * of the report can be recomputed from this file. {@code brokenParts}: parts of the run (migration, backup) that broke
+ * before they were done, with the error that ended them.
  */
 public record Results(
         String mode,
@@ -20,6 +21,9 @@ public record Results(
         List<ImageSize> checkpointSizes,
         List<AgentMemory> agent,
         List<DensityPoint> density,
+        List<Migration> migrations,
+        List<BackupSeries> backups,
+        Map<String, String> brokenParts,
         List<TargetResult> targets) {
 
     /** The systems, in the order the tables show them; Torpor first, the peers after. */
@@ -41,7 +45,8 @@ public record Results(
 
     public record Settings(List<Integer> sizesMb, int rounds, long densityBudgetBytes, int densityMemoryMiB,
                            int densityBallastMb, List<Integer> densityLevels, int agentFunctions, int agentInvoked,
-                           Map<Integer, Integer> memoryLimitMiB) {}
+                           Map<Integer, Integer> memoryLimitMiB, List<Integer> migrationSizesMb, int migrationRounds,
+                           int backups, long backupIntervalMs) {}
 
     /** A system that could not be measured (or broke during the run) says so here, with its error. */
     public record SystemStatus(String system, boolean ok, String error) {}
@@ -66,13 +71,39 @@ public record Results(
     public record DensityPoint(String policy, int deployed, int alive, int events, int correct, int failed,
                                List<Double> latenciesMs, String firstError) {}
 
+    /**
+     * One migration of one instance between the two nodes, as asked ({@code mode}: stop-and-copy or post-copy) and as
+     * the node reported it ({@code reportedMode}, null when its report names none). {@code error} is null when the node
+     * did what was asked; otherwise it says what it answered, and the figures are those of what it did instead, if
+     * anything (null when nothing moved). {@code correct}: the function's next answer, on whichever node then held it,
+     * continued its counter.
+     */
+    public record Migration(int sizeMb, String mode, boolean compress, int round, String from, String to, String error,
+                            String reportedMode, Long imageBytes, Long wireBytes, Double totalMs, Double frozenMs,
+                            Double callMs, Double answerMs, boolean correct, String note) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /**
+     * The backups of one function holding {@code sizeMb}, copy 1 up, as its backup peer listed them, and the events it
+     * answered meanwhile (one every {@link BackupRun#EVENT_EVERY_MS}). {@code error} says why the series stopped short,
+     * skipped a copy or lost an event.
+     */
+    public record BackupSeries(int sizeMb, String instanceId, List<BackupCopy> copies, int answers, int correctAnswers,
+                               String error) {}
+
+    /** One committed backup: the image's size and the bytes that had to travel (chunks the peer lacked). */
+    public record BackupCopy(long seq, long imageBytes, long shippedBytes, String committedAt) {}
+
     /** A target of the issue with what was measured; status is met, missed or unmeasured (with why). */
     public record TargetResult(String id, String description, Double measured, String comparison, double threshold,
                                String status, String detail) {}
 
     public Results withTargets(List<TargetResult> t) {
         return new Results(mode, startedAt, seconds, machine, versions, settings, systems, samples, memory,
-                checkpointSizes, agent, density, t);
+                checkpointSizes, agent, density, migrations, backups, brokenParts, t);
     }
 
     public List<Double> ms(String system, int sizeMb, String measure) {
@@ -91,6 +122,11 @@ public record Results(
     public List<Double> memory(String system, int sizeMb, String state) {
         return memory.stream().filter(m -> m.system().equals(system) && m.sizeMb() == sizeMb && m.state().equals(state))
                 .map(m -> (double) m.usageBytes()).toList();
+    }
+
+    /** The migrations of the functions of one size made one way, failed ones included. */
+    public List<Migration> migrations(int sizeMb, String mode, boolean compress) {
+        return migrations.stream().filter(m -> m.sizeMb() == sizeMb && m.mode().equals(mode) && m.compress() == compress).toList();
     }
 
     public boolean ok(String system) {

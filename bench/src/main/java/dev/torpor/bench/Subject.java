@@ -1,7 +1,6 @@
 package dev.torpor.bench;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Map;
  * same cycle; a subject only knows how to do each step on its platform and checks each answer's counter.
  */
 abstract class Subject implements AutoCloseable {
-    private final Map<String, Integer> counts = new HashMap<>();
+    private final Counters counters = new Counters();
     /** Something the last step did that a reader of its sample should know (a retry), or null. */
     protected String note;
 
@@ -55,8 +54,6 @@ abstract class Subject implements AutoCloseable {
 
     /** Marks an answer correct when its counter is one past the last answer of the same function. */
     protected Answer counted(String function, Answer a) {
-        int expected = counts.getOrDefault(function, 0) + 1;
-        counts.put(function, a.count());
-        return a.checkedAgainst(expected);
+        return counters.check(function, a);
     }
 }

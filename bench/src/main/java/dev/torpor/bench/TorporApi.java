@@ -11,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -34,6 +36,19 @@ final class TorporApi {
         boolean ok() {
             return status / 100 == 2 && !functionError;
         }
+
+        /** What went wrong, as the node said it: the status, then Lambda's error type and message when the body has them. */
+        String error() {
+            try {
+                JsonNode n = JSON.readTree(body);
+                if (n != null && n.hasNonNull("Message")) {
+                    return status + (functionError ? " (function error) " : " ") + n.path("Type").asText("") + ": " + n.get("Message").asText();
+                }
+            } catch (IOException e) {
+                // not JSON: the body as it is
+            }
+            return status + (functionError ? " (function error)" : "") + ": " + body;
+        }
     }
 
     Reply call(String method, String path, String body) throws IOException, InterruptedException {
@@ -53,6 +68,12 @@ final class TorporApi {
 
     /** CreateFunction with the benchmark's bootstrap; {@code policy} is none, pause or checkpoint. */
     void create(String name, int memoryMiB, int ballastMb, String policy, long idleMs) throws IOException, InterruptedException {
+        create(name, memoryMiB, ballastMb, policy, idleMs, Map.of());
+    }
+
+    /** The same with more tags (a backup peer, say). */
+    void create(String name, int memoryMiB, int ballastMb, String policy, long idleMs, Map<String, String> moreTags)
+            throws IOException, InterruptedException {
         ObjectNode req = JSON.createObjectNode();
         req.put("FunctionName", name).put("Runtime", "provided.al2023").put("Handler", "none")
                 .put("Role", "arn:aws:iam::000000000000:role/bench").put("MemorySize", memoryMiB).put("Timeout", 120);
@@ -61,6 +82,7 @@ final class TorporApi {
         Map<String, String> tags = new HashMap<>();
         tags.put("torpor:suspend", policy);
         tags.put("torpor:idle-ms", Long.toString(idleMs));
+        tags.putAll(moreTags);
         req.set("Tags", JSON.valueToTree(tags));
         ok("POST", "/2015-03-31/functions", req.toString());
     }
@@ -71,6 +93,38 @@ final class TorporApi {
 
     Reply invoke(String name) throws IOException, InterruptedException {
         return call("POST", "/2015-03-31/functions/" + name + "/invocations", "{\"bench\":true}");
+    }
+
+    /** An invocation that must succeed; the function's answer, not yet checked against its counter. */
+    Answer answer(String name) throws IOException, InterruptedException {
+        Reply r = invoke(name);
+        if (!r.ok()) throw new BenchException("invoke " + name + " answered " + r.error());
+        return Answer.parse(r.body(), r.ms());
+    }
+
+    /** Names of the functions deployed on the node. */
+    List<String> functions() throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        for (JsonNode f : JSON.readTree(ok("GET", "/2015-03-31/functions", null).body()).path("Functions")) {
+            names.add(f.get("FunctionName").asText());
+        }
+        return names;
+    }
+
+    /** Asks the node to move an instance to {@code target}; the answer as it came, error or not. */
+    Reply migrate(String id, String target, String mode, boolean compress) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("target", target).put("mode", mode).put("compress", compress);
+        return call("POST", "/torpor/v1/instances/" + id + "/migrate", body.toString());
+    }
+
+    /** Whether the node holds the instance now. */
+    boolean holds(String id) throws IOException, InterruptedException {
+        return call("GET", "/torpor/v1/instances/" + id, null).status() == 200;
+    }
+
+    /** The backups this node holds for others: the newest copy of each instance. */
+    JsonNode backups() throws IOException, InterruptedException {
+        return JSON.readTree(ok("GET", "/torpor/v1/backups", null).body()).get("backups");
     }
 
     JsonNode instances() throws IOException, InterruptedException {

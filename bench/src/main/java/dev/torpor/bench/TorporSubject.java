@@ -53,7 +53,7 @@ final class TorporSubject extends Subject {
         for (String kind : List.of("c", "p")) {
             String fn = kind + sizeMb;
             api.create(fn, limitsMiB.get(sizeMb), sizeMb, kind.equals("c") ? "none" : "pause", kind.equals("c") ? 0 : PAUSE_IDLE_MS);
-            counted(fn, answer(fn));
+            counted(fn, api.answer(fn));
             ids.put(fn, api.instanceOf(fn).get("instanceId").asText());
         }
         lastTimers.putAll(api.operationTimers());
@@ -68,7 +68,7 @@ final class TorporSubject extends Subject {
     @Override
     Answer wakeFromPause(int sizeMb) throws Exception {
         String fn = "p" + sizeMb;
-        Answer a = counted(fn, answer(fn));
+        Answer a = counted(fn, api.answer(fn));
         // Let the idle policy freeze it again now, so it does not do so during another system's measurement;
         // the next pause() reports that freeze.
         api.awaitState(ids.get(fn), "PAUSED", SETTLE);
@@ -118,7 +118,7 @@ final class TorporSubject extends Subject {
     @Override
     Answer wakeFromCheckpoint(int sizeMb) throws Exception {
         String fn = "c" + sizeMb;
-        return counted(fn, answer(fn));
+        return counted(fn, api.answer(fn));
     }
 
     @Override
@@ -126,7 +126,7 @@ final class TorporSubject extends Subject {
         String fn = "k" + sizeMb + "-" + round;
         api.create(fn, limitsMiB.get(sizeMb), sizeMb, "none", 0);
         try {
-            return answer(fn).checkedAgainst(1);
+            return api.answer(fn).checkedAgainst(1);
         } finally {
             api.delete(fn);
         }
@@ -160,12 +160,6 @@ final class TorporSubject extends Subject {
         double ms = n <= 0 ? Double.NaN : (after[0] - before[0]) / n * 1000;
         if (op.equals("pause")) lastPause = ms;
         return ms;
-    }
-
-    private Answer answer(String fn) throws IOException, InterruptedException {
-        TorporApi.Reply r = api.invoke(fn);
-        if (!r.ok()) throw new BenchException("invoke " + fn + " answered " + r.status() + ": " + r.body());
-        return Answer.parse(r.body(), r.ms());
     }
 
     @Override

@@ -52,6 +52,18 @@ class ReportTest {
     }
 
     @Test
+    void bytesAndSharesAreWrittenInTheUnitsTheyNeed() {
+        assertThat(Report.bytes(512)).isEqualTo("512 B");
+        assertThat(Report.bytes(19_456)).isEqualTo("19.0 KiB");
+        assertThat(Report.bytes(3L << 20)).isEqualTo("3.0 MiB");
+        assertThat(Report.bytes(Double.NaN)).isEqualTo("–");
+        assertThat(Report.percent(46, 100)).isEqualTo("46%");
+        assertThat(Report.percent(47, 1000)).isEqualTo("4.7%");
+        assertThat(Report.percent(9, 10_000)).isEqualTo("0.09%");
+        assertThat(Report.percent(1, 0)).isEqualTo("–");
+    }
+
+    @Test
     void writesJsonMarkdownAndPlotsAndMirrorsThemToLatest(@TempDir Path out) throws Exception {
         Path dir = Bench.write(r, out);
         for (String f : List.of("results.json", "report.md", "summary.md", "density.png", "memory.png", "latency-25mb.png")) {

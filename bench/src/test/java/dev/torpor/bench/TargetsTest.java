@@ -53,7 +53,7 @@ class TargetsTest {
                 new Results.SystemStatus("runc", true, null), new Results.SystemStatus("docker", false, "dockerd did not start"),
                 new Results.SystemStatus("podman", true, null));
         Results broken = new Results(r.mode(), r.startedAt(), r.seconds(), r.machine(), r.versions(), r.settings(), systems,
-                r.samples(), r.memory(), r.checkpointSizes(), r.agent(), r.density(), List.of());
+                r.samples(), r.memory(), r.checkpointSizes(), r.agent(), r.density(), r.migrations(), r.backups(), r.brokenParts(), List.of());
         TargetResult t = Targets.evaluate(broken).stream().filter(x -> x.id().equals("suspend-vs-docker")).findFirst().orElseThrow();
         assertThat(t.status()).isEqualTo("unmeasured");
         assertThat(t.measured()).isNull();
@@ -73,7 +73,7 @@ class TargetsTest {
         Results r = Fixtures.results();
         var memory = List.of(new Results.MemorySample("torpor", 25, "checkpointed", 1, 4096, 0, true));
         Results leaky = new Results(r.mode(), r.startedAt(), r.seconds(), r.machine(), r.versions(), r.settings(), r.systems(),
-                r.samples(), memory, r.checkpointSizes(), r.agent(), r.density(), List.of());
+                r.samples(), memory, r.checkpointSizes(), r.agent(), r.density(), r.migrations(), r.backups(), r.brokenParts(), List.of());
         TargetResult t = Targets.checkpointedZero(leaky);
         assertThat(t.status()).isEqualTo("missed");
         assertThat(t.measured()).isEqualTo(4096.0);
