@@ -35,7 +35,7 @@ public final class Bench implements Callable<Integer> {
     static final int BACKUPS = 10;
     static final long BACKUP_INTERVAL_MS = 500;
 
-    @Option(names = "--quick", description = "One size (25 MB), 3 rounds, a short density climb, migration and backup of 10 and 50 MB only.")
+    @Option(names = "--quick", description = "One size (25 MB), 3 rounds, a short density climb, migration and backup of 10 MB only.")
     boolean quick;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Where reports go: OUT/<time>/ and OUT/latest/ (default ${DEFAULT-VALUE}).")
@@ -89,7 +89,7 @@ public final class Bench implements Callable<Integer> {
         int nRounds = rounds != null ? rounds : quick ? 3 : 10;
         // MemorySize (Lambda's minimum is 128 MiB) and the same cgroup limit for the peers' containers.
         Map<Integer, Integer> limits = Map.of(5, 128, 10, 128, 25, 128, 50, 128, 100, 256, 200, 384);
-        List<Integer> clusterSizes = quick ? List.of(10, 50) : List.of(10, 50, 200);
+        List<Integer> clusterSizes = quick ? List.of(10) : List.of(10, 50, 200);
         int nMigrationRounds = migrationRounds != null ? migrationRounds : quick ? 2 : 5;
         long densityBudget = 256L << 20;
         int densityMemory = 128, densityBallast = 25;

@@ -94,7 +94,7 @@ final class ClusterHandler {
                 MigrationMode.parse(body.path("mode").asText(null))));
     }
 
-    /** Pages of a post-copy still here: {@code ?pid=&vaddr=&count=}, zstd-compressed, with the raw pages' CRC32C. */
+    /** Pages of a post-copy still here: {@code ?pid=&vaddr=&count=}, zstd-compressed as the move asked, with the raw pages' CRC32C. */
     private Response pages(Request r) {
         PageServing.Piece piece;
         try {
@@ -103,8 +103,10 @@ final class ClusterHandler {
         } catch (NumberFormatException e) {
             throw TorporException.invalid("pid, vaddr and count must be numbers");
         }
-        return new Response(200, Map.of("Content-Type", "application/zstd", PageHeaders.RAW_LENGTH, Integer.toString(piece.rawLength()),
-                PageHeaders.CRC32C, Long.toString(piece.crc32c())), piece.compressed());
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/octet-stream",
+                PageHeaders.RAW_LENGTH, Integer.toString(piece.rawLength()), PageHeaders.CRC32C, Long.toString(piece.crc32c())));
+        if (piece.zstd()) headers.put("Content-Encoding", "zstd");
+        return new Response(200, headers, piece.body());
     }
 
     /** Body {@code {"owner": "edge-a", "epoch": 1, "ttlMs": 6000}}; 409 when this node took the function over. */

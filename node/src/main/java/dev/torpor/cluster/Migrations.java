@@ -132,7 +132,7 @@ public final class Migrations {
             if (mode == MigrationMode.POST_COPY) {
                 eager = EagerPart.of(image);
                 sending = eager.image();
-                offer = pages.open(s.id(), image.dir());
+                offer = pages.open(s.id(), image.dir(), compress);
                 path += "&postCopyFrom=" + membership.selfId();
                 LOG.log(System.Logger.Level.INFO, "post-copy of {0}: {1} pages go now, {2} follow (dump {3} ms, cut {4} ms)", s.id(),
                         eager.split().eagerPages(), eager.split().lazyPages(), TimeUnit.NANOSECONDS.toMillis(dumped - t0),

@@ -17,25 +17,27 @@ import java.util.zip.CRC32C;
  * process and address, and says when it has all of them (or gave up).
  */
 public final class PageServing {
-    /** Pages compressed with zstd on the wire, with the CRC32C of the raw pages to check them on arrival. */
-    public record Piece(byte[] compressed, int rawLength, long crc32c) {}
+    /** Pages on the wire (zstd-compressed unless the move was asked not to be), with the raw pages' CRC32C. */
+    public record Piece(byte[] body, boolean zstd, int rawLength, long crc32c) {}
 
     /** One instance's pages on offer: how many bytes left, and when the target is done with them. */
     static final class Offer {
         final PageIndex pages;
+        final boolean compress;
         final AtomicLong wireBytes = new AtomicLong();
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        Offer(PageIndex pages) {
+        Offer(PageIndex pages, boolean compress) {
             this.pages = pages;
+            this.compress = compress;
         }
     }
 
     private static final int ZSTD_LEVEL = 1;
     private final Map<String, Offer> offers = new ConcurrentHashMap<>();
 
-    Offer open(String instanceId, Path fullImage) {
-        Offer o = new Offer(new PageIndex(fullImage));
+    Offer open(String instanceId, Path fullImage, boolean compress) {
+        Offer o = new Offer(new PageIndex(fullImage), compress);
         offers.put(instanceId, o);
         return o;
     }
@@ -51,9 +53,9 @@ public final class PageServing {
         byte[] raw = o.pages.read(pid, vaddr, count);
         CRC32C crc = new CRC32C();
         crc.update(raw);
-        byte[] compressed = Zstd.compress(raw, ZSTD_LEVEL);
-        o.wireBytes.addAndGet(compressed.length);
-        return new Piece(compressed, raw.length, crc.getValue());
+        byte[] body = o.compress ? Zstd.compress(raw, ZSTD_LEVEL) : raw;
+        o.wireBytes.addAndGet(body.length);
+        return new Piece(body, o.compress, raw.length, crc.getValue());
     }
 
     /** The target has every page ({@code error} null) or stopped pulling them. */

@@ -33,7 +33,8 @@ final class RemotePages implements CriuPageServer.PageSource {
         if (r.statusCode() != 200) throw new IOException("node " + source.id() + " answered " + r.statusCode() + " for pages of " + instanceId);
         int rawLength = Integer.parseInt(r.headers().firstValue(PageHeaders.RAW_LENGTH).orElseThrow(() -> new IOException("no raw length")));
         long expected = Long.parseLong(r.headers().firstValue(PageHeaders.CRC32C).orElseThrow(() -> new IOException("no checksum")));
-        byte[] raw = Zstd.decompress(r.body(), rawLength);
+        boolean zstd = r.headers().firstValue("Content-Encoding").filter("zstd"::equals).isPresent();
+        byte[] raw = zstd ? Zstd.decompress(r.body(), rawLength) : r.body();
         CRC32C crc = new CRC32C();
         crc.update(raw);
         if (raw.length != rawLength || crc.getValue() != expected) {
