@@ -7,23 +7,17 @@ import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
-import dev.torpor.function.LambdaEnvironment;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.runtime.ContainerRuntime;
-import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.apache.commons.io.file.PathUtils;
 
 /**
  * Serves invocations with long-lived instances: routes each to an instance of its function, wakes that instance
@@ -47,7 +39,6 @@ public final class InstanceManager implements AutoCloseable {
     /** Where instance files live and how long to wait for things that may never come. */
     public record Settings(Path instancesDir, String region, Duration initTimeout, Duration admissionTimeout) {}
 
-    private static final long LOG_MAX_BYTES = 1 << 20;
 
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
@@ -57,10 +48,9 @@ public final class InstanceManager implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Settings settings;
     private final Function<String, Optional<FunctionDefinition>> functions;
-    private final Function<FunctionDefinition, Path> codeDirs;
     private final InstanceOperations ops;
     private final LifecycleObserver observer;
-    private final Map<String, LiveInstance> live = new ConcurrentHashMap<>();
+    private final LiveInstances live;
     private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
     private final MemoryRoom room;
     private final BackupCopies copies;
@@ -77,10 +67,10 @@ public final class InstanceManager implements AutoCloseable {
         this.timers = timers;
         this.settings = settings;
         this.functions = functions;
-        this.codeDirs = codeDirs;
         this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
-        this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live, this::policy, functions);
+        this.live = new LiveInstances(store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
+        this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
     }
 
@@ -118,7 +108,7 @@ public final class InstanceManager implements AutoCloseable {
             LiveInstance inst = claimOrStart(fn);
             if (inst == null) {
                 return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
-                        "the function could not be started: " + lastErrorOf(fn)));
+                        "the function could not be started: " + live.lastError(fn.name()).orElse("unknown")));
             }
             Instant t0 = clock.instant();
             try {
@@ -144,7 +134,7 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Claims an instance of the function's current code, or starts one; null when the start failed. */
     private LiveInstance claimOrStart(FunctionDefinition fn) throws InterruptedException {
-        List<LiveInstance> mine = live.values().stream()
+        List<LiveInstance> mine = live.all().stream()
                 .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
                 .sorted(Comparator.comparingInt(l -> preference(l.instance.snapshot().state())))
                 .toList();
@@ -163,8 +153,8 @@ public final class InstanceManager implements AutoCloseable {
             }
         }
         mine.stream().filter(l -> l.instance.snapshot().state() == InstanceState.FAILED
-                || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(this::forget);
-        LiveInstance fresh = create(fn);
+                || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(live::forget);
+        LiveInstance fresh = live.create(fn);
         try {
             room.reserve(fresh, fn.name());
             ops.start(fresh, settings.initTimeout());
@@ -173,7 +163,7 @@ public final class InstanceManager implements AutoCloseable {
             fresh.instance.release();
             if (e.kind() == ErrorKind.TOO_MANY_REQUESTS) {
                 ops.stop(fresh, LifecycleEvent.STOP);
-                forget(fresh);
+                live.forget(fresh);
                 throw e;
             }
             return null;
@@ -274,26 +264,6 @@ public final class InstanceManager implements AutoCloseable {
 
     // ---- instances ---------------------------------------------------------------------------------------------
 
-    private LiveInstance create(FunctionDefinition fn) {
-        String id = fn.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
-        instance.claim();
-        LiveInstance l = attach(instance, fn);
-        store.save(instance.snapshot());
-        return l;
-    }
-
-    private LiveInstance attach(Instance instance, FunctionDefinition fn) {
-        Path dir = settings.instancesDir().resolve(instance.id());
-        ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
-                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, settings.region()), fn.memoryBytes());
-        LiveInstance[] self = new LiveInstance[1];
-        self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
-                () -> onWaiting(self[0]), status -> onExit(self[0], status));
-        live.put(instance.id(), self[0]);
-        return self[0];
-    }
-
     private void onWaiting(LiveInstance inst) {
         InstanceState s = inst.instance.snapshot().state();
         if (s == InstanceState.STARTING || s == InstanceState.BUSY) {
@@ -312,39 +282,10 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** The node is done with a stopped instance: its record goes, and its files (log, channel) with it. */
-    private void forget(LiveInstance inst) {
-        live.remove(inst.id());
-        store.delete(inst.id());
-        try {
-            inst.log.close();
-        } catch (IOException e) {
-            // closing a file we only append to: nothing is lost
-        }
-        deleteFiles(inst.id());
-    }
-
-    private void deleteFiles(String id) {
-        try {
-            PathUtils.deleteDirectory(settings.instancesDir().resolve(id));
-        } catch (NoSuchFileException e) {
-            // never had any
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String lastErrorOf(FunctionDefinition fn) {
-        return live.values().stream().map(l -> l.instance.snapshot())
-                .filter(s -> s.function().equals(fn.name()) && s.lastError() != null)
-                .max(Comparator.comparing(Instance.Snapshot::since))
-                .map(Instance.Snapshot::lastError).orElse("unknown");
-    }
-
     // ---- management --------------------------------------------------------------------------------------------
 
     public List<Instance.Snapshot> list() {
-        return live.values().stream().map(l -> l.instance.snapshot()).sorted(Comparator.comparing(Instance.Snapshot::id)).toList();
+        return live.all().stream().map(l -> l.instance.snapshot()).sorted(Comparator.comparing(Instance.Snapshot::id)).toList();
     }
 
     public Instance.Snapshot get(String id) {
@@ -447,7 +388,7 @@ public final class InstanceManager implements AutoCloseable {
             if (moved) {
                 images.delete(id);
                 inst.channel.close();
-                forget(inst);
+                live.forget(inst);
             }
         } finally {
             inst.instance.release();
@@ -456,11 +397,10 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Takes in an instance whose image another node sent and this node's checkpoint store now holds. */
     public Instance.Snapshot adoptCheckpointed(String id, FunctionDefinition fn) {
-        if (live.containsKey(id)) throw new TorporException(ErrorKind.ALREADY_EXISTS, "instance " + id + " is already here");
+        if (live.holds(id)) throw new TorporException(ErrorKind.ALREADY_EXISTS, "instance " + id + " is already here");
         Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.CHECKPOINTED, clock.instant());
         images.latest(id).ifPresent(img -> instance.recordImageBytes(img.manifest().totalBytes()));
-        attach(instance, fn);
-        store.save(instance.snapshot());
+        live.takeIn(instance, fn);
         return instance.snapshot();
     }
 
@@ -471,21 +411,21 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Forgets an instance that never got going here (a migration in that failed): its files and records go. */
     public void discard(String id) {
-        LiveInstance inst = live.get(id);
-        if (inst == null) {
+        Optional<LiveInstance> inst = live.get(id);
+        if (inst.isEmpty()) {
             images.delete(id);
             return;
         }
-        ops.stop(inst, LifecycleEvent.STOP);
-        forget(inst);
+        ops.stop(inst.get(), LifecycleEvent.STOP);
+        live.forget(inst.get());
     }
 
     /** Ends every instance of a function (deleted, or its code replaced): containers, images and records go. */
     public void retire(String function) {
-        for (LiveInstance l : List.copyOf(live.values())) {
+        for (LiveInstance l : List.copyOf(live.all())) {
             if (!l.instance.function().equals(function)) continue;
             ops.stop(l, LifecycleEvent.STOP);
-            forget(l);
+            live.forget(l);
         }
     }
 
@@ -503,19 +443,17 @@ public final class InstanceManager implements AutoCloseable {
             if (fn.isEmpty() || (!running.contains(s.id()) && !hasImage)) {
                 runtime.remove(s.id());
                 images.delete(s.id());
-                store.delete(s.id());
-                deleteFiles(s.id());
+                live.dropRecord(s.id());
                 continue;
             }
             InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
             Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
             instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
-            LiveInstance l = attach(instance, fn.get());
-            store.save(instance.snapshot());
+            LiveInstance l = live.takeIn(instance, fn.get());
             if (state == InstanceState.STARTING) adopt(l, fn.get());
         }
         for (String id : running) {
-            if (!live.containsKey(id)) runtime.remove(id);
+            if (!live.holds(id)) runtime.remove(id);
         }
     }
 
@@ -540,7 +478,7 @@ public final class InstanceManager implements AutoCloseable {
      */
     public void shutdown() {
         timers.shutdownNow();
-        for (LiveInstance l : List.copyOf(live.values())) {
+        for (LiveInstance l : List.copyOf(live.all())) {
             InstanceState state = l.instance.snapshot().state();
             if (state != InstanceState.IDLE && state != InstanceState.PAUSED && state != InstanceState.BUSY) continue;
             try {
@@ -559,14 +497,12 @@ public final class InstanceManager implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
-        live.values().forEach(l -> l.channel.close());
+        live.all().forEach(l -> l.channel.close());
         runtime.release();
     }
 
     private LiveInstance find(String id) {
-        LiveInstance l = live.get(id);
-        if (l == null) throw TorporException.notFound("Instance not found: " + id);
-        return l;
+        return live.find(id);
     }
 
     private FunctionDefinition definition(LiveInstance inst) {
