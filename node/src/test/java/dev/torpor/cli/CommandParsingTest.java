@@ -3,6 +3,9 @@ package dev.torpor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.torpor.TorporException;
+import dev.torpor.cluster.MigrationMode;
+import dev.torpor.cluster.MigrationReport;
 import dev.torpor.function.SuspendPolicy;
 import java.nio.file.Path;
 import java.util.Map;
@@ -54,6 +57,20 @@ class CommandParsingTest {
         PolicyCommand p = parsed(PolicyCommand.class, "policy", "f", "--idle-ms", "500");
         assertThat(p.policy.change().suspend()).isNull();
         assertThat(p.policy.change().idleMs()).isEqualTo(500L);
+    }
+
+    @Test
+    void migrateTakesAModeAndSaysWhichOneMovedIt() {
+        MigrateCommand m = parsed(MigrateCommand.class, "migrate", "counter-1", "--to", "edge-b", "--mode", "stop-and-copy", "--no-compress");
+        assertThat(MigrationMode.parse(m.mode)).contains(MigrationMode.STOP_AND_COPY);
+        assertThat(m.raw).isTrue();
+        assertThat(MigrationMode.parse(parsed(MigrateCommand.class, "migrate", "counter-1", "--to", "edge-b").mode))
+                .as("the node picks").isEmpty();
+        assertThatThrownBy(() -> MigrationMode.parse("live")).isInstanceOf(TorporException.class)
+                .hasMessageContaining("stop-and-copy or post-copy");
+        assertThat(MigrateCommand.describe(new MigrationReport("counter-1", "counter", "edge-a", "edge-b", MigrationMode.POST_COPY,
+                60L << 20, 2L << 20, true, 900, 300)))
+                .startsWith("counter-1 moved edge-a → edge-b by post-copy: image 60.0 MiB, sent 2.0 MiB (zstd)");
     }
 
     @Test
