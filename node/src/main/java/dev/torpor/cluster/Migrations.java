@@ -80,6 +80,13 @@ public final class Migrations {
         PeerNode target = membership.require(targetId);
         Instance.Snapshot s = instances.get(instanceId);
         FunctionDefinition fn = deployments.get(s.function());
+        Optional<BackupPolicy> backedUp = BackupPolicy.of(fn);
+        if (backedUp.isPresent()) {
+            // Its lease (owner, epoch, watched by the backup node) would have to move with it, which it does not yet:
+            // moved anyway, the backup node takes it over from its last backup while the move is under way.
+            throw TorporException.conflict(fn.name() + " is backed up to " + backedUp.get().peer() + " under a lease that "
+                    + "does not move with it; it stays on " + membership.selfId() + " (failover protects it instead)");
+        }
         RuntimeVersions v = instances.versions();
         MigrationMode mode;
         try {
