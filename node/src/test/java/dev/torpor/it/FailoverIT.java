@@ -52,6 +52,22 @@ class FailoverIT extends TwoNodeTest {
         assertThat(nodes.a.childOutput()).contains("taking it over at epoch 3");
     }
 
+    /** Its lease, watched by B, does not move with it: moved anyway, B would take it over from its last backup meanwhile. */
+    @Test
+    void aBackedUpFunctionIsNotMovedAndKeepsServingWhereItIs() throws Exception {
+        nodes.counterBackedUpOnB();
+        String id = nodes.a.instanceOf("counter").get("instanceId").asText();
+        var r = nodes.a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\"}");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.body()).contains("under a lease that does not move with it; it stays on edge-a");
+
+        HttpResponse<String> onA = nodes.awaitAnswer(nodes.a, "counter");
+        assertThat(onA.headers().firstValue("X-Torpor-Served-By")).as("served by A itself").isEmpty();
+        assertThat(TestNode.json(onA.body()).get("count").asInt()).isEqualTo(TwoNodes.COUNT + 1);
+        assertThat(nodes.a.instanceOf("counter").get("instanceId").asText()).isEqualTo(id);
+        assertThat(nodes.b.instances()).isEmpty();
+    }
+
     /** counter counts on A, backed up to B; A dies with its containers; B takes over and answers; A starts again. */
     private int failOverToBAndRestartA() throws Exception {
         nodes.counterBackedUpOnB();
