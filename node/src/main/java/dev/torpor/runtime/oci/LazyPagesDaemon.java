@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,6 +18,7 @@ final class LazyPagesDaemon {
     private static final Duration READY = Duration.ofSeconds(10);
     private static final String SOCKET = "lazy-pages.socket";
     private static final String LOG = "lazy-pages.log";
+    private static final int LOG_TAIL_LINES = 8;
 
     private final Process process;
     private final Path workDir;
@@ -73,13 +73,7 @@ final class LazyPagesDaemon {
     }
 
     private TorporException failure(String what) {
-        String why = "";
-        try {
-            List<String> errors = Files.readAllLines(workDir.resolve(LOG)).stream().filter(l -> l.contains("Error")).toList();
-            why = String.join("\n", errors.subList(Math.max(0, errors.size() - 8), errors.size()));
-        } catch (IOException e) {
-            // no log: the exit status is all there is
-        }
+        String why = String.join("\n", CriuLog.lastErrors(workDir.resolve(LOG), LOG_TAIL_LINES));
         return new TorporException(ErrorKind.FAILED, what + (why.isEmpty() ? "" : ": " + why));
     }
 }

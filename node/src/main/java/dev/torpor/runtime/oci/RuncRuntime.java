@@ -69,31 +69,29 @@ final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void restore(ContainerSpec spec, Path imageDir, OutputStream output) {
-        if (known(spec.id())) {
-            throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
-        }
-        Path bundle = prepareBundle(spec);
-        Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
-        launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), false), spec.id(), output,
-                criuWork.resolve("restore.log"));
+        restore(spec, imageDir, output, Optional.empty());
     }
 
     @Override
     public CompletableFuture<Void> restoreLazily(ContainerSpec spec, Path imageDir, OutputStream output, InetSocketAddress pageServer) {
+        return restore(spec, imageDir, output, Optional.of(pageServer));
+    }
+
+    private CompletableFuture<Void> restore(ContainerSpec spec, Path imageDir, OutputStream output, Optional<InetSocketAddress> lazyPagesFrom) {
         if (known(spec.id())) {
             throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
         }
         Path bundle = prepareBundle(spec);
         Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
-        LazyPagesDaemon daemon = LazyPagesDaemon.start(imageDir, criuWork, pageServer);
+        Optional<LazyPagesDaemon> daemon = lazyPagesFrom.map(from -> LazyPagesDaemon.start(imageDir, criuWork, from));
         try {
-            launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), true), spec.id(), output,
-                    criuWork.resolve("restore.log"));
+            launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), daemon.isPresent()),
+                    spec.id(), output, criuWork.resolve("restore.log"));
         } catch (TorporException e) {
-            daemon.stop();
+            daemon.ifPresent(LazyPagesDaemon::stop);
             throw e;
         }
-        return daemon.finished();
+        return daemon.map(LazyPagesDaemon::finished).orElseGet(() -> CompletableFuture.completedFuture(null));
     }
 
     @Override
@@ -280,10 +278,7 @@ final class RuncRuntime implements ContainerRuntime {
                 why.append(line).append('\n');
             }
         }
-        if (criuLog != null) {
-            List<String> criu = lines(criuLog).stream().filter(l -> l.contains("Error") || l.contains("error")).toList();
-            criu.subList(Math.max(0, criu.size() - LOG_TAIL_LINES), criu.size()).forEach(l -> why.append(l).append('\n'));
-        }
+        if (criuLog != null) CriuLog.lastErrors(criuLog, LOG_TAIL_LINES).forEach(l -> why.append(l).append('\n'));
         return new TorporException(ErrorKind.FAILED, what, exit, why.toString(), null);
     }
 
