@@ -76,6 +76,7 @@ public final class MigrationReceiver {
             throws InterruptedException {
         FunctionDefinition fn = deployments.get(function);
         Path dir = images.nextDir(instanceId); // the archive reader makes it, whole or not at all
+        RemotePages remote = null;
         CriuPageServer pageServer = null;
         try {
             Manifest m = ImageArchive.read(body, dir, bytes -> { });
@@ -86,12 +87,13 @@ public final class MigrationReceiver {
             instances.adoptCheckpointed(instanceId, fn);
             Optional<InetSocketAddress> lazyFrom = Optional.empty();
             if (postCopyFrom.isPresent()) {
-                pageServer = pageServer(postCopyFrom.get(), instanceId);
+                remote = new RemotePages(peers, postCopyFrom.get(), instanceId);
+                pageServer = pageServer(remote);
                 lazyFrom = Optional.of(pageServer.address());
             }
             InstanceManager.Restored restored = instances.restore(instanceId, lazyFrom);
             locations.clear(function);
-            if (pageServer != null) followPages(instanceId, function, postCopyFrom.get(), pageServer, restored.pagesArrived());
+            if (pageServer != null) followPages(instanceId, function, postCopyFrom.get(), remote, pageServer, restored.pagesArrived());
             return restored.instance();
         } catch (RuntimeException | InterruptedException e) {
             if (pageServer != null) pageServer.close();
@@ -100,26 +102,28 @@ public final class MigrationReceiver {
         }
     }
 
-    private CriuPageServer pageServer(PeerNode source, String instanceId) {
+    private static CriuPageServer pageServer(RemotePages remote) {
         try {
-            return new CriuPageServer(new RemotePages(peers, source, instanceId));
+            return new CriuPageServer(remote);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot open a page server for CRIU: " + e.getMessage(), e);
         }
     }
 
-    private void followPages(String instanceId, String function, PeerNode source, CriuPageServer pageServer,
+    private void followPages(String instanceId, String function, PeerNode source, RemotePages remote, CriuPageServer pageServer,
                              CompletableFuture<Void> arrived) {
         arrived.whenComplete((ok, failure) -> {
+            CompletableFuture<Long> served = pageServer.finished(); // why serving broke off, if it did: before close() says "closed"
+            String cause = served.isCompletedExceptionally() ? " (" + served.exceptionNow().getMessage() + ")" : "";
             pageServer.close();
-            String error = failure == null ? null : "the pages of " + instanceId + " stopped arriving: " + failure.getMessage();
+            String error = failure == null ? null : "the pages of " + instanceId + " stopped arriving: " + failure.getMessage() + cause;
             if (error != null) {
                 LOG.log(System.Logger.Level.WARNING, "{0}; the copy here is dropped and {1} serves it again", error, source.id());
                 instances.discard(instanceId);
                 locations.set(function, source.id());
             }
             try {
-                new RemotePages(peers, source, instanceId).finished(error);
+                remote.finished(error);
             } catch (TorporException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot tell {0} that post-copy of {1} ended: {2}", source.id(), instanceId, e.getMessage());
             }

@@ -114,10 +114,10 @@ public final class Migrations {
 
     /** Post-copy unless asked otherwise or either node lacks userfaultfd; asking for what cannot be is refused. */
     private MigrationMode mode(Optional<MigrationMode> asked, boolean targetCanPostCopy, PeerNode target) {
-        String lacking = !support.postCopy() ? membership.selfId() : !targetCanPostCopy ? target.id() : null;
-        if (asked.orElse(MigrationMode.POST_COPY) == MigrationMode.STOP_AND_COPY) return MigrationMode.STOP_AND_COPY;
-        if (lacking == null) return MigrationMode.POST_COPY;
+        if (asked.equals(Optional.of(MigrationMode.STOP_AND_COPY))) return MigrationMode.STOP_AND_COPY;
+        if (support.postCopy() && targetCanPostCopy) return MigrationMode.POST_COPY;
         if (asked.isEmpty()) return MigrationMode.STOP_AND_COPY;
+        String lacking = support.postCopy() ? target.id() : membership.selfId();
         throw TorporException.invalid("post-copy needs userfaultfd (criu check --feature uffd-noncoop), which node "
                 + lacking + " lacks; use stop-and-copy");
     }
