@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -429,47 +428,9 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /**
-     * Picks up after a restart, kill -9 included. Checkpointed instances wait for their next event as before.
-     * Containers left running are taken back through a checkpoint, which also gives them fresh output pipes (the old
-     * ones ended with the old agent); those that cannot be checkpointed are stopped. Nothing else is left behind.
-     */
+    /** Picks up after a restart, kill -9 included ({@link Recovery}). */
     public void recover() throws InterruptedException {
-        images.sweepIncomplete();
-        List<String> running = runtime.list();
-        for (Instance.Snapshot s : store.loadAll()) {
-            Optional<FunctionDefinition> fn = functions.apply(s.function()).filter(f -> f.revision() == s.revision());
-            boolean hasImage = images.latest(s.id()).isPresent();
-            if (fn.isEmpty() || (!running.contains(s.id()) && !hasImage)) {
-                runtime.remove(s.id());
-                images.delete(s.id());
-                live.dropRecord(s.id());
-                continue;
-            }
-            InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
-            Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
-            instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
-            LiveInstance l = live.takeIn(instance, fn.get());
-            if (state == InstanceState.STARTING) adopt(l, fn.get());
-        }
-        for (String id : running) {
-            if (!live.holds(id)) runtime.remove(id);
-        }
-    }
-
-    private void adopt(LiveInstance l, FunctionDefinition fn) throws InterruptedException {
-        budget.adopt(l.id(), l.instance.memoryBytes());
-        try {
-            l.channel.open();
-            if (runtime.status(l.id()).map(st -> st.state() == dev.torpor.runtime.ContainerStatus.State.PAUSED).orElse(false)) {
-                runtime.resume(l.id());
-            }
-            if (l.instance.awaitSettled(settings.initTimeout()) != InstanceState.IDLE || !ops.checkpoint(l, -1, fn)) {
-                throw new TorporException(ErrorKind.FAILED, "its relay did not come back");
-            }
-        } catch (TorporException e) {
-            ops.fail(l, "could not be taken back after a restart: " + e.detail());
-        }
+        new Recovery(runtime, images, store, budget, ops, live, functions, clock, settings.initTimeout()).run();
     }
 
     /**
