@@ -1,5 +1,6 @@
 package dev.torpor.api;
 
+import dev.torpor.function.LambdaAccount;
 import com.sun.net.httpserver.HttpServer;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
@@ -8,8 +9,8 @@ import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.lifecycle.InstanceManager;
-import dev.torpor.node.Deployments;
-import dev.torpor.node.NodeMetrics;
+import dev.torpor.lifecycle.Deployments;
+import dev.torpor.metrics.NodeMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;

@@ -1,5 +1,6 @@
 package dev.torpor.api;
 
+import dev.torpor.function.LambdaAccount;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionNames;
@@ -11,7 +12,7 @@ import dev.torpor.api.lambda.ListFunctionsResponse;
 import dev.torpor.api.lambda.PutFunctionConcurrencyRequest;
 import dev.torpor.api.lambda.UpdateFunctionCodeRequest;
 import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;
-import dev.torpor.node.Deployments;
+import dev.torpor.lifecycle.Deployments;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;

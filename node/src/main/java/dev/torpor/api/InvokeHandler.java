@@ -1,5 +1,6 @@
 package dev.torpor.api;
 
+import dev.torpor.function.LambdaAccount;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
@@ -7,7 +8,7 @@ import dev.torpor.function.FunctionNames;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.InstanceManager;
-import dev.torpor.node.Deployments;
+import dev.torpor.lifecycle.Deployments;
 import java.nio.charset.StandardCharsets;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;

@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

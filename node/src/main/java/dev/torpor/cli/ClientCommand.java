@@ -1,5 +1,7 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.UsageError;
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.TorporException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.CodeZip;
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.api.lambda.Environment;
 import dev.torpor.api.lambda.FunctionConfiguration;
 import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;

@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.cluster.MigrationReport;
 import picocli.CommandLine.Command;

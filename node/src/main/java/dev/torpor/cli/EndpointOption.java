@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import picocli.CommandLine.Option;
 
 /** The node a client command talks to: {@code --endpoint}, else {@code $TORPOR_ENDPOINT}, else the local default. */

@@ -1,5 +1,7 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.Table;
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.api.lambda.FunctionConfiguration;
 import dev.torpor.node.ByteSize;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.api.NodeInfo;
 import dev.torpor.node.ByteSize;
 import picocli.CommandLine.Command;

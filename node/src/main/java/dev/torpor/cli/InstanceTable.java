@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.Table;
 import dev.torpor.api.InstanceView;
 import dev.torpor.node.ByteSize;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.UsageError;
+import dev.torpor.cli.client.NodeClient;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.InputStream;

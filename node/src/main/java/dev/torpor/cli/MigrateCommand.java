@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.cluster.MigrationMode;
 import dev.torpor.cluster.MigrationReport;
 import dev.torpor.node.ByteSize;

@@ -1,6 +1,6 @@
 package dev.torpor.cli;
 
-import dev.torpor.api.LambdaAccount;
+import dev.torpor.function.LambdaAccount;
 import dev.torpor.cluster.PeerNode;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;

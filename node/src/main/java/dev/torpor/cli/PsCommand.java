@@ -1,5 +1,6 @@
 package dev.torpor.cli;
 
+import dev.torpor.cli.client.NodeClient;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -7,7 +7,7 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.ChunkStore;
 import dev.torpor.checkpoint.ChunkWire;
-import dev.torpor.node.Deployments;
+import dev.torpor.lifecycle.Deployments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.torpor.cluster;
 
+import dev.torpor.function.BackupPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;

@@ -9,7 +9,7 @@ import dev.torpor.checkpoint.criu.CriuPageServer;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
-import dev.torpor.node.Deployments;
+import dev.torpor.lifecycle.Deployments;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;

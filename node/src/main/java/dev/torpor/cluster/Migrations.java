@@ -1,5 +1,6 @@
 package dev.torpor.cluster;
 
+import dev.torpor.function.BackupPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
@@ -11,7 +12,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.InstanceState;
-import dev.torpor.node.Deployments;
+import dev.torpor.lifecycle.Deployments;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.torpor.cluster;
 
+import dev.torpor.function.BackupPolicy;
 import dev.torpor.function.FunctionRegistry;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
-import dev.torpor.api.relay.RuntimeApiSession;
+import dev.torpor.runtimeapi.RuntimeApiSession;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;

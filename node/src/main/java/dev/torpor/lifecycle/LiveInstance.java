@@ -2,8 +2,8 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
-import dev.torpor.api.relay.RelayChannel;
-import dev.torpor.api.relay.RuntimeApiSession;
+import dev.torpor.runtimeapi.RelayChannel;
+import dev.torpor.runtimeapi.RuntimeApiSession;
 import dev.torpor.runtime.ContainerSpec;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.torpor.node;
 
+import dev.torpor.metrics.NodeMetrics;
+import dev.torpor.lifecycle.Deployments;
 import dev.torpor.api.ApiServer;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;

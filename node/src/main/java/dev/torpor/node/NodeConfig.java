@@ -1,6 +1,6 @@
 package dev.torpor.node;
 
-import dev.torpor.api.LambdaAccount;
+import dev.torpor.function.LambdaAccount;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import dev.torpor.cluster.PeerNode;

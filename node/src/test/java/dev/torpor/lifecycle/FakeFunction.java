@@ -1,8 +1,8 @@
 package dev.torpor.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.torpor.api.relay.FakeRelay;
-import dev.torpor.api.relay.Frame;
+import dev.torpor.runtimeapi.FakeRelay;
+import dev.torpor.runtimeapi.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.torpor.api.lambda;
 
 import dev.torpor.TorporException;
-import dev.torpor.cluster.BackupPolicy;
+import dev.torpor.function.BackupPolicy;
 import dev.torpor.function.FunctionNames;
 import dev.torpor.function.SuspendPolicy;
 import java.util.List;

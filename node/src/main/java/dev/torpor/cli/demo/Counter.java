@@ -2,7 +2,7 @@ package dev.torpor.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.torpor.cli.NodeClient;
+import dev.torpor.cli.client.NodeClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 

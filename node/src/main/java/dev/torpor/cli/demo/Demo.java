@@ -3,7 +3,7 @@ package dev.torpor.cli.demo;
 import dev.torpor.api.InstanceView;
 import dev.torpor.api.NodeInfo;
 import dev.torpor.api.lambda.FunctionConfiguration;
-import dev.torpor.cli.NodeClient;
+import dev.torpor.cli.client.NodeClient;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.lifecycle.InstanceState;
 import dev.torpor.node.ByteSize;

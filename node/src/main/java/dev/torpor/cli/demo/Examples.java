@@ -1,6 +1,6 @@
 package dev.torpor.cli.demo;
 
-import dev.torpor.cli.CodeZip;
+import dev.torpor.cli.client.CodeZip;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,7 @@
 package dev.torpor.cli.demo;
 
 import dev.torpor.api.InstanceView;
-import dev.torpor.cli.Table;
+import dev.torpor.cli.client.Table;
 import dev.torpor.lifecycle.InstanceState;
 import dev.torpor.node.ByteSize;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.torpor.cli;
+package dev.torpor.cli.client;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.torpor.cli;
+package dev.torpor.cli.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,7 +41,7 @@ import java.util.Optional;
  */
 public final class NodeClient implements AutoCloseable {
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Management calls may wait for a checkpoint or restore; an invoke waits as long as the function runs. */

@@ -1,4 +1,4 @@
-package dev.torpor.cluster;
+package dev.torpor.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

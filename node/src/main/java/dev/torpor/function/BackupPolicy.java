@@ -1,7 +1,6 @@
-package dev.torpor.cluster;
+package dev.torpor.function;
 
 import dev.torpor.TorporException;
-import dev.torpor.function.FunctionDefinition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

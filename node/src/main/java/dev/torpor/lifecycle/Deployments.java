@@ -1,4 +1,4 @@
-package dev.torpor.node;
+package dev.torpor.lifecycle;
 
 import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
@@ -6,7 +6,6 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.function.StoredCode;
 import dev.torpor.function.SuspendPolicy;
-import dev.torpor.lifecycle.InstanceManager;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

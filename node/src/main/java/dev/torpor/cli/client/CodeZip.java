@@ -1,4 +1,4 @@
-package dev.torpor.cli;
+package dev.torpor.cli.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.torpor.cli;
+package dev.torpor.cli.client;
 
 /** Something wrong with what the user asked for, found before or without asking the node: said in one line. */
 public final class UsageError extends RuntimeException {

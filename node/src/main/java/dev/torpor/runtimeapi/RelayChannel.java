@@ -1,4 +1,4 @@
-package dev.torpor.api.relay;
+package dev.torpor.runtimeapi;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;

@@ -1,4 +1,4 @@
-package dev.torpor.api.relay;
+package dev.torpor.runtimeapi;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.torpor.api.relay;
+package dev.torpor.runtimeapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.function.Invocation;

@@ -1,4 +1,4 @@
-package dev.torpor.node;
+package dev.torpor.metrics;
 
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.LifecycleObserver;

@@ -1,4 +1,4 @@
-package dev.torpor.cli;
+package dev.torpor.cli.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.torpor.api;
+package dev.torpor.function;
 
 /** The region and account a node answers as, so ARNs look like Lambda's to SDKs and tools. */
 public record LambdaAccount(String region, String accountId) {

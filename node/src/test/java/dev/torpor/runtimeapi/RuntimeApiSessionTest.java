@@ -1,4 +1,4 @@
-package dev.torpor.api.relay;
+package dev.torpor.runtimeapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
