@@ -11,5 +11,11 @@ public enum ErrorKind {
     INCOMPATIBLE_IMAGE,
     /** The instance cannot take this operation in its current state. */
     CONFLICT,
+    /** No signature on a request to a node that checks them. */
+    MISSING_AUTHENTICATION,
+    /** A signature by a key the node does not know. */
+    UNRECOGNIZED_CLIENT,
+    /** A signature that does not match the request, or dated outside the allowed clock skew. */
+    INVALID_SIGNATURE,
     FAILED
 }

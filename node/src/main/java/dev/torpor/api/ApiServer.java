@@ -11,7 +11,9 @@ import dev.torpor.cluster.PeerClient;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
+import dev.torpor.auth.Authenticator;
 import java.io.IOException;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,10 +26,10 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ApiServer(InetSocketAddress listen, String version, LambdaAccount account, Deployments deployments,
+    public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
-        Router router = new Router();
+        Router router = new Router(authenticator.map(SignedRequests::new));
         new FunctionsHandler(deployments, account).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, peers, account).register(router);
         new InstancesHandler(instances).register(router);

@@ -48,6 +48,9 @@ public final class ErrorRenderer {
             case TIMEOUT -> rendered(408, "SnapStartTimeoutException", "Service", message, null);
             // Retrying on this node cannot help; the caller must pick another node or drop the image.
             case INCOMPATIBLE_IMAGE -> rendered(409, "ResourceConflictException", "User", message, null);
+            case MISSING_AUTHENTICATION -> rendered(403, "MissingAuthenticationTokenException", "User", message, null);
+            case UNRECOGNIZED_CLIENT -> rendered(403, "UnrecognizedClientException", "User", message, null);
+            case INVALID_SIGNATURE -> rendered(403, "InvalidSignatureException", "User", message, null);
             case FAILED -> rendered(500, "ServiceException", "Service", message, null);
         };
     }

@@ -14,7 +14,6 @@ import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.cluster.PeerNode;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
@@ -79,7 +78,7 @@ final class InvokeHandler {
         Map<String, String> headers = new HashMap<>(Map.of("X-Amz-Invocation-Type", type, "Content-Type", "application/json"));
         if (r.header("X-Amz-Client-Context") != null) headers.put("X-Amz-Client-Context", r.header("X-Amz-Client-Context"));
         HttpResponse<byte[]> answer = peers.send(peer, "POST", "/2015-03-31/functions/" + fn.name() + "/invocations",
-                headers, HttpRequest.BodyPublishers.ofByteArray(payload), Duration.ofSeconds(fn.timeoutSeconds() + 60L));
+                headers, payload, Duration.ofSeconds(fn.timeoutSeconds() + 60L));
         Map<String, String> relayed = new HashMap<>();
         for (String h : List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType")) {
             answer.headers().firstValue(h).ifPresent(v -> relayed.put(h, v));

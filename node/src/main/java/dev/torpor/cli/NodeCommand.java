@@ -41,9 +41,21 @@ final class NodeCommand implements Callable<Integer> {
             description = "How long a backed-up function may run here without renewing its lease with its backup peer (default ${DEFAULT-VALUE}).")
     long leaseTtlMs;
 
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = "Accept only requests signed (SigV4) with a key of this AWS shared-credentials file; the node signs its calls to peers with its [default] key.")
+    Path credentials;
+
+    @Option(names = "--insecure", description = "Allow a non-loopback --listen without --credentials: anyone who reaches the port may run code as root.")
+    boolean insecure;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
+        config.requireSafeListen();
+        if (config.credentials().isEmpty() && !config.listen().getAddress().isLoopbackAddress()) {
+            System.err.println("torpor: WARNING: --insecure: the API on " + hostPort(config.listen())
+                    + " accepts unauthenticated requests from anyone who reaches it, including deploying code that runs as root.");
+        }
         Node node = Node.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,7 +75,7 @@ final class NodeCommand implements Callable<Integer> {
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
-                Duration.ofMillis(leaseTtlMs));
+                Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure);
     }
 
     static InetSocketAddress parseListen(String hostPort) {

@@ -6,12 +6,15 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.io.IOException;
 import java.io.InputStream;
+import dev.torpor.auth.RequestSigner;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** This node speaking to another's API: plain HTTP, errors turned back into the kinds the peer reported. */
@@ -26,12 +29,27 @@ public final class PeerClient {
             "RequestTooLargeException", ErrorKind.REQUEST_TOO_LARGE);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** The node's own key, on a node whose peers check signatures. */
+    private final Optional<RequestSigner> signer;
 
-    /** A raw exchange: what callers that relay a response (forwarded invocations) need. */
+    public PeerClient(Optional<RequestSigner> signer) {
+        this.signer = signer;
+    }
+
+    /** A raw exchange: what callers that relay a response (forwarded invocations) need; {@code body} null for none. */
     public HttpResponse<byte[]> send(PeerNode peer, String method, String path, Map<String, String> headers,
-                                     HttpRequest.BodyPublisher body, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(peer.endpoint().resolve(path)).timeout(timeout).method(method, body);
+                                     byte[] body, Duration timeout) {
+        return send(peer, method, path, headers, body == null ? new byte[0] : body,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body), timeout);
+    }
+
+    /** {@code signedBody} null: a body streamed while it is made, sent unsigned (its path, headers and key still are). */
+    private HttpResponse<byte[]> send(PeerNode peer, String method, String path, Map<String, String> headers,
+                                      byte[] signedBody, HttpRequest.BodyPublisher body, Duration timeout) {
+        URI uri = peer.endpoint().resolve(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).method(method, body);
         headers.forEach(b::header);
+        signer.ifPresent(s -> s.headers(method, uri, signedBody).forEach(b::header));
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
@@ -47,9 +65,8 @@ public final class PeerClient {
     /** A JSON call whose error answers become TorporExceptions of the same kind. */
     public JsonNode call(PeerNode peer, String method, String path, Object body, Duration timeout) {
         try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-            return parse(peer, send(peer, method, path, Map.of("Content-Type", "application/json"), publisher, timeout));
+            byte[] bytes = body == null ? null : JSON.writeValueAsBytes(body);
+            return parse(peer, send(peer, method, path, Map.of("Content-Type", "application/json"), bytes, timeout));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot encode a request to node " + peer.id(), e);
         }
@@ -57,7 +74,7 @@ public final class PeerClient {
 
     /** Streams a body produced while it is sent (an image being archived), never holding it whole. */
     public JsonNode stream(PeerNode peer, String path, Map<String, String> headers, Supplier<InputStream> body, Duration timeout) {
-        return parse(peer, send(peer, "POST", path, headers, HttpRequest.BodyPublishers.ofInputStream(body), timeout));
+        return parse(peer, send(peer, "POST", path, headers, null, HttpRequest.BodyPublishers.ofInputStream(body), timeout));
     }
 
     private static JsonNode parse(PeerNode peer, HttpResponse<byte[]> r) {

@@ -3,7 +3,6 @@ package dev.torpor.cluster;
 import com.github.luben.zstd.Zstd;
 import dev.torpor.checkpoint.criu.CriuPageServer;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +28,7 @@ final class RemotePages implements CriuPageServer.PageSource {
     @Override
     public byte[] read(long pid, long vaddr, int count) throws IOException {
         HttpResponse<byte[]> r = peers.send(source, "GET", "/torpor/v1/migrations/" + instanceId + "/pages?pid=" + pid
-                + "&vaddr=" + vaddr + "&count=" + count, Map.of(), HttpRequest.BodyPublishers.noBody(), CALL);
+                + "&vaddr=" + vaddr + "&count=" + count, Map.of(), null, CALL);
         if (r.statusCode() != 200) throw new IOException("node " + source.id() + " answered " + r.statusCode() + " for pages of " + instanceId);
         int rawLength = Integer.parseInt(r.headers().firstValue(PageHeaders.RAW_LENGTH).orElseThrow(() -> new IOException("no raw length")));
         long expected = Long.parseLong(r.headers().firstValue(PageHeaders.CRC32C).orElseThrow(() -> new IOException("no checksum")));

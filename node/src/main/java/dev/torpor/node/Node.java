@@ -18,7 +18,11 @@ import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.oci.OciRuntimes;
+import dev.torpor.auth.Authenticator;
+import dev.torpor.auth.CredentialsFile;
+import dev.torpor.auth.RequestSigner;
 import java.io.IOException;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -47,6 +51,8 @@ public final class Node implements AutoCloseable {
 
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
     public static Node start(NodeConfig config) throws IOException, InterruptedException {
+        config.requireSafeListen();
+        Optional<CredentialsFile> keys = config.credentials().map(CredentialsFile::read);
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
@@ -61,7 +67,8 @@ public final class Node implements AutoCloseable {
         instances.recover();
         Deployments deployments = new Deployments(db.functions(), code, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
-        PeerClient peers = new PeerClient();
+        PeerClient peers = new PeerClient(keys.flatMap(CredentialsFile::own)
+                .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())));
         Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations(),
                 new PageServing(), runtime.migrationSupport());
         MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations(), peers, runtime.migrationSupport());
@@ -71,7 +78,7 @@ public final class Node implements AutoCloseable {
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
-        ApiServer api = new ApiServer(config.listen(), VERSION, config.account(), deployments, instances, metrics,
+        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, metrics,
                 membership, peers, migrations, receiver, backups, failover);
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,

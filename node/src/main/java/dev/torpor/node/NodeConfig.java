@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import dev.torpor.cluster.PeerNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import dev.torpor.TorporException;
 
 /** Everything a node is started with. Everything it learns lives under {@code dataDir}. */
 public record NodeConfig(
@@ -18,7 +20,9 @@ public record NodeConfig(
         Duration initTimeout,
         Duration admissionTimeout,
         List<PeerNode> peers,
-        Duration leaseTtl) {
+        Duration leaseTtl,
+        Optional<Path> credentials,
+        boolean insecure) {
 
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
@@ -28,11 +32,30 @@ public record NodeConfig(
     /** A node with no peers and the usual settings: what the demo, the benchmark and in-process tests start. */
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
-                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL);
+                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false);
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
-        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl);
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
+                credentials, insecure);
+    }
+
+    /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
+    public NodeConfig withCredentials(Path file) {
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
+                peers, leaseTtl, Optional.of(file), insecure);
+    }
+
+    /**
+     * Refuses to start a node that would trust whoever reaches it over a network: without keys, only a loopback
+     * address, unless {@code insecure} was asked for.
+     */
+    public void requireSafeListen() {
+        if (credentials.isEmpty() && !listen.getAddress().isLoopbackAddress() && !insecure) {
+            throw TorporException.invalid("--listen " + listen.getHostString() + " is reachable from other machines, and "
+                    + "without --credentials this node would let anyone who reaches it deploy and run code as root: give "
+                    + "--credentials FILE (AWS shared-credentials format), or --insecure if that is really meant");
+        }
     }
 
     /** Half the machine's memory: room for the rest of the device. */

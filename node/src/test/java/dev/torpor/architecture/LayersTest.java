@@ -36,6 +36,7 @@ class LayersTest {
                 .layer("runtime").definedBy("dev.torpor.runtime..")
                 .layer("checkpoint").definedBy("dev.torpor.checkpoint..")
                 .layer("function").definedBy("dev.torpor.function..")
+                .layer("auth").definedBy("dev.torpor.auth..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
@@ -46,6 +47,7 @@ class LayersTest {
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("cluster", "api", "node", "cli")
                 .check(main);
     }
 

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.api.ErrorRenderer;
+import dev.torpor.auth.Credentials;
+import dev.torpor.auth.RequestSigner;
+import dev.torpor.function.LambdaAccount;
 import dev.torpor.api.InstanceView;
 import dev.torpor.api.NodeInfo;
 import dev.torpor.api.PolicyView;
@@ -28,6 +31,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,10 +57,19 @@ public final class NodeClient implements AutoCloseable {
 
     private final URI endpoint;
     private final HttpClient http;
+    /** Signs every call when AWS credentials are set, as the AWS CLI finds them: a node with keys checks them. */
+    private final Optional<RequestSigner> signer;
 
     public NodeClient(String endpoint) {
+        this(endpoint, System.getenv());
+    }
+
+    NodeClient(String endpoint, Map<String, String> env) {
         this.endpoint = parse(endpoint);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String region = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
+                .orElse(LambdaAccount.DEFAULT.region());
+        this.signer = Credentials.fromEnvironment(env).map(c -> new RequestSigner(c, region, Clock.systemUTC()));
     }
 
     private static URI parse(String endpoint) {
@@ -239,9 +252,11 @@ public final class NodeClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String method, String path, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(CALL_TIMEOUT)
+        URI uri = URI.create(endpoint + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) b.header("Content-Type", "application/json");
+        signer.ifPresent(s -> s.headers(method, uri, body == null ? new byte[0] : body).forEach(b::header));
         return b;
     }
 
