@@ -2,6 +2,7 @@ package dev.torpor.cli;
 
 import dev.torpor.function.LambdaAccount;
 import dev.torpor.cluster.PeerNode;
+import dev.torpor.TorporException;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
@@ -51,7 +52,12 @@ final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
-        config.requireSafeListen();
+        try {
+            config.requireSafeListen();
+        } catch (TorporException e) {
+            System.err.println("torpor: " + e.getMessage());
+            return ClientCommand.FAILED;
+        }
         if (config.credentials().isEmpty() && !config.listen().getAddress().isLoopbackAddress()) {
             System.err.println("torpor: WARNING: --insecure: the API on " + hostPort(config.listen())
                     + " accepts unauthenticated requests from anyone who reaches it, including deploying code that runs as root.");

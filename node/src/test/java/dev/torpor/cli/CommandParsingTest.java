@@ -102,4 +102,27 @@ class CommandParsingTest {
         assertThat(err.toString()).startsWith("error: no Torpor node answers at http://127.0.0.1:1").hasLineCount(1);
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void aNodeWithoutKeysOnAReachableAddressDoesNotStart(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        Path data = tmp.resolve("data");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true));
+        try {
+            assertThat(new CommandLine(new TorporCli()).execute("node", "--listen", "0.0.0.0:0", "--data", data.toString()))
+                    .isEqualTo(ClientCommand.FAILED);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(said.toString()).contains("--credentials").contains("--insecure");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void nodeTakesCredentialsAndInsecure() {
+        NodeCommand n = parsed(NodeCommand.class, "node", "--credentials", "/etc/torpor/credentials", "--insecure");
+        assertThat(n.credentials).isEqualTo(Path.of("/etc/torpor/credentials"));
+        assertThat(n.insecure).isTrue();
+    }
 }

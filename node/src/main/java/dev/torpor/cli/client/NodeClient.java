@@ -64,7 +64,8 @@ public final class NodeClient implements AutoCloseable {
         this(endpoint, System.getenv());
     }
 
-    NodeClient(String endpoint, Map<String, String> env) {
+    /** {@code env}: where the keys come from, as the process environment would give them. */
+    public NodeClient(String endpoint, Map<String, String> env) {
         this.endpoint = parse(endpoint);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String region = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
