@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Backups between two real nodes: a function's instance is copied to its peer while it keeps running. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class BackupIT extends TwoNodeTest {
+class BackupIT extends TwoNodeCase {
     @Test
     void aSecondBackupOfUnchangedMemoryShipsASmallFractionOfTheFirst() throws Exception {
         assertThat(nodes.a.create("ballast", "counter-python", 128, Map.of("BALLAST_MB", "25"),

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The bash example (bash and curl on the Runtime API) counts on, and the idle policies pause it or leave it be. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class BashAndPauseIT extends RealNodeTest {
+class BashAndPauseIT extends RealNodeCase {
 
     @Test
     void theBashCounterKeepsCountingAndPolicyNoneLeavesItIdle() throws Exception {

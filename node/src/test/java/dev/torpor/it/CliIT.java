@@ -15,7 +15,7 @@ import picocli.CommandLine;
 
 /** The CLI as a user runs it, in this JVM, against a real node: deploy, invoke, ps, checkpoint, logs, rm. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CliIT extends RealNodeTest {
+class CliIT extends RealNodeCase {
     @Test
     void deployInvokeCheckpointInvokeLogsRemove() throws InterruptedException {
         Run deploy = torpor("deploy", "counter", TestNode.EXAMPLES.resolve("counter-python").toString(),

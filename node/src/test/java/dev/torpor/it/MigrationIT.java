@@ -34,7 +34,7 @@ class MigrationIT {
 
     @BeforeEach
     void startNodes() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         int portA = TestNode.freePort("127.0.0.2");
         int portB = TestNode.freePort("127.0.0.3");
         a = TestNode.peer(dataA, BUDGET, "127.0.0.2", portA,

@@ -38,7 +38,7 @@ class PartitionIT {
 
     @BeforeEach
     void start() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         net = NamespacePair.make();
         nodes = TwoNodes.in(net, root, List.of("--lease-ttl-ms", Long.toString(TTL.toMillis())));
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * source's CRIU image through our page server, while the function already answers.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class PostCopyIT extends TwoNodeTest {
+class PostCopyIT extends TwoNodeCase {
 
     @Test
     void aBigFunctionIsFrozenFarShorterByPostCopyThanByStopAndCopy() throws Exception {
