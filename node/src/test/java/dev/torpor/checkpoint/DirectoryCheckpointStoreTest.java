@@ -2,6 +2,7 @@ package dev.torpor.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.torpor.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class DirectoryCheckpointStoreTest {
         store.retire(dir);
 
         assertThat(store.latest("i1")).isEmpty();
-        while (Files.exists(dir)) Thread.sleep(5);
+        Await.until("the retired image's files are gone", () -> !Files.exists(dir));
     }
 
     @Test
@@ -46,7 +47,7 @@ class DirectoryCheckpointStoreTest {
         Path old = image(store, "i1");
         store.retire(old);
         Path fresh = image(store, "i1"); // its commit drops older images, racing the retire: both must be fine
-        while (Files.exists(old)) Thread.sleep(5);
+        Await.until("the retired image's files are gone", () -> !Files.exists(old));
         assertThat(store.latest("i1")).map(CheckpointStore.Image::dir).contains(fresh);
     }
 

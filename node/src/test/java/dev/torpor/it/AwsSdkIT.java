@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.lambda.model.State;
 
 /** The official AWS SDK for Java v2 drives a real node through a function's whole life, unchanged but for the endpoint. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class AwsSdkIT extends RealNodeTest {
+class AwsSdkIT extends RealNodeCase {
 
     @Test
     void theSdkCreatesInvokesThrottlesAndDeletesAFunction() throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Backups between two real nodes: a function's instance is copied to its peer while it keeps running. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class BackupIT extends TwoNodeTest {
+class BackupIT extends TwoNodeCase {
     @Test
     void aSecondBackupOfUnchangedMemoryShipsASmallFractionOfTheFirst() throws Exception {
         assertThat(nodes.a.create("ballast", "counter-python", 128, Map.of("BALLAST_MB", "25"),
@@ -83,23 +82,14 @@ class BackupIT extends TwoNodeTest {
         assertThat(nodes.a.instanceOf("busy").get("instanceId").asText()).isEqualTo(id);
     }
 
-    private JsonNode awaitBackup(String id, long seq) throws InterruptedException {
+    private JsonNode awaitBackup(String id, long seq) {
         return awaitBackup(id, seq, Duration.ofSeconds(60));
     }
 
     /** Polls edge-b's list of backups until it holds copy {@code seq} of the instance. */
-    private JsonNode awaitBackup(String id, long seq, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode b : TestNode.json(nodes.b.call("GET", "/torpor/v1/backups", null).body()).get("backups")) {
-                if (b.get("instanceId").asText().equals(id) && b.get("seq").asLong() >= seq) {
-                    assertThat(b.get("seq").asLong()).as("backup %d was seen before the next replaced it", seq).isEqualTo(seq);
-                    return b;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("edge-b holds no backup " + seq + " of " + id + " after " + timeout + "\nedge-a:\n" + nodes.a.childOutput()
-                + "\nedge-b:\n" + nodes.b.childOutput());
+    private JsonNode awaitBackup(String id, long seq, Duration timeout) {
+        JsonNode b = nodes.awaitBackupAfter(nodes.b, id, seq - 1, timeout);
+        assertThat(b.get("seq").asLong()).as("backup %d was seen before the next replaced it", seq).isEqualTo(seq);
+        return b;
     }
 }

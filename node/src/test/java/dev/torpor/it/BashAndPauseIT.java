@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Timeout;
 
 /** The bash example (bash and curl on the Runtime API) counts on, and the idle policies pause it or leave it be. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class BashAndPauseIT extends RealNodeTest {
+class BashAndPauseIT extends RealNodeCase {
 
     @Test
     void theBashCounterKeepsCountingAndPolicyNoneLeavesItIdle() throws Exception {
-        assertThat(node.create("bash", "counter-bash", 128, Map.of(), Map.of("torpor:suspend", "none")).statusCode()).isEqualTo(201);
+        assertThat(node.create("bash", "counter-bash", 128, Map.of(),
+                Map.of("torpor:suspend", "none", "torpor:idle-ms", "300")).statusCode()).isEqualTo(201);
         JsonNode first = node.invoke("bash", "{\"n\":1}");
         for (int n = 2; n <= 3; n++) {
             JsonNode answer = node.invoke("bash", "{\"n\":" + n + "}");
@@ -26,7 +27,12 @@ class BashAndPauseIT extends RealNodeTest {
         String id = node.instanceOf("bash").get("instanceId").asText();
 
         node.awaitState(id, "IDLE", Duration.ofSeconds(10)); // BUSY until bash's curl asks for the next event
-        Thread.sleep(1500); // five times what the pause test below waits for its instance to be paused
+        // A witness under policy pause with the same idle time, idle since after the counter: the node's idle timers
+        // fire in order, so once the witness is paused, a suspension of the counter would have begun.
+        assertThat(node.create("witness", "counter-bash", 128, Map.of(),
+                Map.of("torpor:suspend", "pause", "torpor:idle-ms", "300")).statusCode()).isEqualTo(201);
+        node.invoke("witness", "{\"n\":1}");
+        node.awaitState(node.instanceOf("witness").get("instanceId").asText(), "PAUSED", Duration.ofSeconds(30));
         JsonNode idle = node.instance(id);
         assertThat(idle.get("state").asText()).isEqualTo("IDLE");
         assertThat(idle.get("history").toString()).doesNotContain("PAUSING", "CHECKPOINTING");

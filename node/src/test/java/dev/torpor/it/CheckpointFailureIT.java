@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * running with its state when a checkpoint fails, and says why.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CheckpointFailureIT extends RealNodeTest {
+class CheckpointFailureIT extends RealNodeCase {
     private static final Map<String, String> UNDUMPABLE = Map.of("HOLD_UNLINKED_MB", "2");
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** A long-running function checkpointed to disk and restored on its next event, on real runc and CRIU. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CheckpointRestoreIT extends RealNodeTest {
+class CheckpointRestoreIT extends RealNodeCase {
     @Test
     void pythonCounterSurvivesCheckpointAndRestoreInTheSameProcess() throws Exception {
         assertThat(node.create("counter", "counter-python", 128, Map.of("BALLAST_MB", "20"), Map.of("torpor:suspend", "none"))

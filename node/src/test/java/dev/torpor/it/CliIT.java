@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.cli.TorporCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,9 @@ import picocli.CommandLine;
 
 /** The CLI as a user runs it, in this JVM, against a real node: deploy, invoke, ps, checkpoint, logs, rm. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CliIT extends RealNodeTest {
+class CliIT extends RealNodeCase {
     @Test
-    void deployInvokeCheckpointInvokeLogsRemove() throws InterruptedException {
+    void deployInvokeCheckpointInvokeLogsRemove() {
         Run deploy = torpor("deploy", "counter", TestNode.EXAMPLES.resolve("counter-python").toString(),
                 "--env", "BALLAST_MB=20", "--suspend", "none");
         assertThat(deploy.exit).as(deploy.err).isZero();
@@ -33,7 +34,7 @@ class CliIT extends RealNodeTest {
         assertThat(ps.out.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).startsWith("FUNCTION  INSTANCE"));
         assertThat(row(ps, id)).contains("counter", "IDLE", "MiB", " 2 ", "0/0");
 
-        awaitIdle("counter");
+        node.awaitState(id, "IDLE", Duration.ofSeconds(10)); // BUSY until it asks for its next event; only IDLE checkpoints
         Run checkpoint = torpor("checkpoint", id);
         assertThat(checkpoint.exit).as(checkpoint.err).isZero();
         assertThat(checkpoint.out).startsWith(id + " CHECKPOINTED, resident 0 B, checkpoint ");
@@ -60,11 +61,6 @@ class CliIT extends RealNodeTest {
         assertThat(invoke.exit).isEqualTo(2);
         assertThat(invoke.out).isEmpty();
         assertThat(invoke.err).startsWith("error: ResourceNotFoundException: Function not found: ").hasLineCount(1);
-    }
-
-    /** A function that has answered is BUSY until it asks for its next event; only an IDLE instance checkpoints. */
-    private void awaitIdle(String function) throws InterruptedException {
-        for (int i = 0; i < 200 && !node.instanceOf(function).get("state").asText().equals("IDLE"); i++) Thread.sleep(25);
     }
 
     private Run torpor(String... args) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * started again, does not run a second copy but forwards to the peer, and becomes the function's backup node.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class FailoverIT extends TwoNodeTest {
+class FailoverIT extends TwoNodeCase {
     @Override
     List<String> nodeArgs() {
         return List.of("--lease-ttl-ms", "1500");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The Lambda API over plain HTTP against real functions: statuses, error types and what each call leaves behind. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class LambdaApiIT extends RealNodeTest {
+class LambdaApiIT extends RealNodeCase {
     private static final String FUNCTIONS = "/2015-03-31/functions";
     private static final Map<String, String> NEVER_SUSPENDED = Map.of("torpor:suspend", "none");
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * them all by checkpointing the least recently used, never holding more than its budget, and loses no state.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class MemoryBudgetIT extends RealNodeTest {
+class MemoryBudgetIT extends RealNodeCase {
     private static final long BUDGET = 256L << 20;
     private static final long FUNCTION_MEMORY = 128L << 20;
     private static final int FUNCTIONS = 10;

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.cli.TorporCli;
+import dev.torpor.testing.Await;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +40,7 @@ class MigrationIT {
 
     @BeforeEach
     void startNodes() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         int portA = TestNode.freePort("127.0.0.2");
         int portB = TestNode.freePort("127.0.0.3");
         a = TestNode.peer(dataA, BUDGET, "127.0.0.2", portA,
@@ -131,7 +137,11 @@ class MigrationIT {
         var migration = CompletableFuture.supplyAsync(() ->
                 a.call("POST", "/torpor/v1/instances/" + id + "/migrate",
                         "{\"target\":\"edge-b\",\"compress\":false,\"mode\":\"stop-and-copy\"}"));
-        Thread.sleep(1200); // the dump is done and the image is on its way (PostCopyIT loses the target later on)
+        // Killed once the first bytes of the image have reached it (PostCopyIT loses the target later on).
+        Await.until("edge-b receives the image", () -> {
+            assertThat(migration).as("the move ended before edge-b received anything").isNotDone();
+            return imageBytesOn(dataB, id) > 0;
+        }, Duration.ofMinutes(2));
         b.kill();
         var r = migration.get(3, TimeUnit.MINUTES);
         assertThat(r.statusCode()).as(r.body()).isGreaterThanOrEqualTo(500);
@@ -183,6 +193,17 @@ class MigrationIT {
     private static void deployCounter(TestNode node, String name, String suspend) {
         var r = node.create(name, "counter-python", 128, Map.of("BALLAST_MB", "30"), Map.of("torpor:suspend", suspend));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** Bytes of instance {@code id}'s image in {@code data}'s checkpoints, being received or complete. */
+    private static long imageBytesOn(Path data, String id) {
+        Path dir = data.resolve("checkpoints").resolve(id);
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // a file went while we looked (a staging dir published or dropped): look again
+        }
     }
 
     private static JsonNode migrate(TestNode from, String id, String to) {

@@ -38,7 +38,7 @@ class PartitionIT {
 
     @BeforeEach
     void start() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         net = NamespacePair.make();
         nodes = TwoNodes.in(net, root, List.of("--lease-ttl-ms", Long.toString(TTL.toMillis())));
     }
@@ -76,7 +76,7 @@ class PartitionIT {
         while (System.nanoTime() - t0 < PROBE_FOR.toNanos() && served(probes, "edge-b").size() < 3) {
             inFlight.add(probe(nodes.a, "edge-a", "{}", t0, probes));
             inFlight.add(probe(nodes.b, "edge-b", "{}", t0, probes));
-            Thread.sleep(PROBE_EVERY);
+            Thread.sleep(PROBE_EVERY); // the probes' cadence, which is the test: not a wait for anything
         }
         for (Thread t : inFlight) t.join();
 

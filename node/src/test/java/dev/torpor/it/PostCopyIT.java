@@ -3,6 +3,8 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.testing.Await;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * source's CRIU image through our page server, while the function already answers.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class PostCopyIT extends TwoNodeTest {
+class PostCopyIT extends TwoNodeCase {
 
     @Test
     void aBigFunctionIsFrozenFarShorterByPostCopyThanByStopAndCopy() throws Exception {
@@ -53,12 +55,11 @@ class PostCopyIT extends TwoNodeTest {
 
         var move = CompletableFuture.supplyAsync(() -> nodes.a.call("POST", "/torpor/v1/instances/" + id + "/migrate",
                 "{\"target\":\"edge-b\",\"mode\":\"post-copy\"}"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!restoredOn(nodes.b)) {
-            assertThat(System.nanoTime()).as("edge-b never restored it").isLessThan(deadline);
-            assertThat(move).isNotDone();
-            Thread.sleep(20);
-        }
+        Await.until("edge-b restored it", () -> {
+            if (restoredOn(nodes.b)) return true;
+            assertThat(move).as("the move ended before edge-b restored it").isNotDone();
+            return false;
+        }, Duration.ofSeconds(60));
         nodes.b.kill(); // its pages are still arriving
 
         var failed = move.get(60, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ class RestartIT {
 
     @BeforeEach
     void realStack() {
-        RealStack.assumeAvailable();
+        RealStack.require();
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
 import dev.torpor.runtime.oci.OciRuntimes;
+import dev.torpor.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -128,21 +128,30 @@ final class TestNode implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))
                 .start();
-        Instant deadline = Instant.now().plus(CHILD_START_TIMEOUT);
-        while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/torpor/v1/node")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        AssertionError failure;
+        try {
+            Await.until("the child node answers or exits", () -> !process.isAlive() || answers(), CHILD_START_TIMEOUT);
+            if (process.isAlive()) return;
+            failure = new AssertionError("the child node exited with " + process.exitValue());
+        } catch (AssertionError timedOut) {
+            failure = timedOut;
         }
         // Killed here: a constructor that throws leaves the test no node to close.
-        boolean exited = !process.isAlive();
         process.destroyForcibly().waitFor();
-        throw new AssertionError((exited ? "the child node exited with " + process.exitValue()
-                : "the child node did not answer within " + CHILD_START_TIMEOUT) + ":\n" + childOutput());
+        throw new AssertionError(failure.getMessage() + ":\n" + childOutput());
+    }
+
+    /** Whether the node answers on its API yet. */
+    private boolean answers() {
+        HttpRequest hello = HttpRequest.newBuilder(URI.create(endpoint() + "/torpor/v1/node")).timeout(Duration.ofSeconds(5)).build();
+        try {
+            return http.send(hello, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while the child node started", e);
+        }
     }
 
     /** Stops the node as an operator would (idle instances get checkpointed): close, or SIGTERM to a child. */
@@ -273,18 +282,11 @@ final class TestNode implements AutoCloseable {
     }
 
     /** Polls the instance until {@code condition} holds; the last view, or an error saying what it was instead. */
-    JsonNode awaitInstance(String id, Predicate<JsonNode> condition, String what, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode last = instance(id);
-        while (!condition.test(last)) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError(id + " did not become " + what + " within " + timeout + ": " + last);
-            Thread.sleep(50);
-            last = instance(id);
-        }
-        return last;
+    JsonNode awaitInstance(String id, Predicate<JsonNode> condition, String what, Duration timeout) {
+        return Await.matching(id + " is " + what, () -> instance(id), condition, timeout);
     }
 
-    JsonNode awaitState(String id, String state, Duration timeout) throws InterruptedException {
+    JsonNode awaitState(String id, String state, Duration timeout) {
         return awaitInstance(id, i -> i.get("state").asText().equals(state), state, timeout);
     }
 
@@ -292,16 +294,10 @@ final class TestNode implements AutoCloseable {
      * Polls the instance's log until it holds every one of {@code lines}: output reaches the log through a pipe and a
      * copying thread, so it may lag behind the answer of the invocation that printed it.
      */
-    String awaitLog(String id, String... lines) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (true) {
-            String log = call("GET", "/torpor/v1/instances/" + id + "/logs", null).body();
-            if (Arrays.stream(lines).allMatch(l -> log.contains(l + "\n"))) return log;
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the log of " + id + " lacks some of " + List.of(lines) + ":\n" + log);
-            }
-            Thread.sleep(50);
-        }
+    String awaitLog(String id, String... lines) {
+        return Await.matching("the log of " + id + " holds " + List.of(lines),
+                () -> call("GET", "/torpor/v1/instances/" + id + "/logs", null).body(),
+                log -> Arrays.stream(lines).allMatch(l -> log.contains(l + "\n")), Duration.ofSeconds(10));
     }
 
     static JsonNode json(String s) {

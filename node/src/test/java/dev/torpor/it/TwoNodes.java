@@ -1,10 +1,10 @@
 package dev.torpor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.testing.Await;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +74,7 @@ final class TwoNodes implements AutoCloseable {
      * Deploys "counter" on a (the probe test function: it counts, and sleeps on request), backed up to b every second,
      * invokes it {@link #COUNT} times and waits until b holds a backup taken after the last invocation.
      */
-    void counterBackedUpOnB() throws InterruptedException {
+    void counterBackedUpOnB() {
         HttpResponse<String> created = a.createTestFunction("counter", "probe", 30, Map.of(),
                 Map.of("torpor:suspend", "none", "torpor:backup", "edge-b", "torpor:backup-interval-ms", "1000"));
         if (created.statusCode() != 201) throw new AssertionError("create answered " + created.statusCode() + ": " + created.body());
@@ -99,36 +99,29 @@ final class TwoNodes implements AutoCloseable {
     }
 
     /** Waits until {@code holder} keeps a backup of instance {@code id} later than {@code seq}; that backup. */
-    JsonNode awaitBackupAfter(TestNode holder, String id, long seq) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (backupSeq(holder, id) <= seq) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no backup " + (seq + 1) + " of " + id + " at " + holder.endpoint() + "\n" + outputs());
-            }
-            Thread.sleep(50);
-        }
-        return backupOf(holder, id).orElseThrow();
+    JsonNode awaitBackupAfter(TestNode holder, String id, long seq) {
+        return awaitBackupAfter(holder, id, seq, Duration.ofSeconds(60));
     }
 
-    JsonNode awaitServed(TestNode node, String function) throws InterruptedException {
+    JsonNode awaitBackupAfter(TestNode holder, String id, long seq, Duration timeout) {
+        return Await.value("backup " + (seq + 1) + " of " + id + " is at " + holder.endpoint(),
+                () -> backupOf(holder, id).filter(r -> r.get("seq").asLong() > seq), timeout, this::outputs);
+    }
+
+    JsonNode awaitServed(TestNode node, String function) {
         return TestNode.json(awaitAnswer(node, function).body());
     }
 
     /** Invokes until the node answers 200 without a function error (a node may refuse while leases settle). */
-    HttpResponse<String> awaitAnswer(TestNode node, String function) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        HttpResponse<String> r = null;
-        while (Instant.now().isBefore(deadline)) {
+    HttpResponse<String> awaitAnswer(TestNode node, String function) {
+        return Await.matching(function + " answers at " + node.endpoint(), () -> {
             try {
-                r = node.invokeRaw(function, "{}");
-                if (r.statusCode() == 200 && r.headers().firstValue("X-Amz-Function-Error").isEmpty()) return r;
+                return node.invokeRaw(function, "{}");
             } catch (RuntimeException e) {
-                // not listening yet
+                return null; // not listening yet
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no answer from " + function + " at " + node.endpoint() + ", last " + (r == null ? null : r.statusCode()
-                + " " + r.body()) + "\n" + outputs());
+        }, r -> r != null && r.statusCode() == 200 && r.headers().firstValue("X-Amz-Function-Error").isEmpty(),
+                Duration.ofSeconds(60), this::outputs);
     }
 
     /** What both nodes printed, for a failure's message. */

@@ -9,10 +9,12 @@ import dev.torpor.checkpoint.DirectoryCheckpointStore;
 import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.SuspendPolicy.Mode;
+import dev.torpor.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +65,7 @@ class InstanceManagerBackupTest extends InstanceManagerFixture {
         var pool = Executors.newVirtualThreadPerTaskExecutor();
         Future<?> backup = backupHeldAtItsCommit(id, proceed, pool);
         Future<String> during = pool.submit(() -> invoke(fn, "b"));
-        Thread.sleep(300);
+        Thread.sleep(300); // an idle period, not a wait: time enough for the invocation to end, were it not waiting
         assertThat(during).as("the invocation waits for the backup").isNotDone();
         proceed.countDown();
 
@@ -83,8 +85,15 @@ class InstanceManagerBackupTest extends InstanceManagerFixture {
         DirectoryCheckpointStore backups = new DirectoryCheckpointStore(tmp.resolve("second"));
 
         assertThat(manager.backup(id, backups, Duration.ZERO)).as("no wait: the instance is taken").isEmpty();
-        Future<Optional<CheckpointStore.Image>> waiting = pool.submit(() -> manager.backup(id, backups, Duration.ofSeconds(10)));
-        Thread.sleep(100);
+        CompletableFuture<Optional<CheckpointStore.Image>> waiting = new CompletableFuture<>();
+        Thread waiter = Thread.ofVirtual().name("second-backup").start(() -> {
+            try {
+                waiting.complete(manager.backup(id, backups, Duration.ofSeconds(10)));
+            } catch (InterruptedException | RuntimeException e) {
+                waiting.completeExceptionally(e);
+            }
+        });
+        Await.parked(waiter); // waiting for the first backup to let go
         proceed.countDown();
 
         assertThat(waiting.get()).as("taken once the first let go").isPresent();

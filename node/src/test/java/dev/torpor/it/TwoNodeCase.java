@@ -6,8 +6,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An integration test against two child nodes ({@link TwoNodes}), skipped without runc and CRIU, cleaned up always. */
-abstract class TwoNodeTest {
+/**
+ * An integration test against two child nodes ({@link TwoNodes}): fails without the real stack ({@link RealStack}),
+ * cleaned up always.
+ */
+abstract class TwoNodeCase {
     @TempDir
     Path root;
 
@@ -20,7 +23,7 @@ abstract class TwoNodeTest {
 
     @BeforeEach
     void startNodes() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         nodes = new TwoNodes(root, nodeArgs());
     }
 

@@ -6,10 +6,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An integration test against a real node in this JVM on a fresh data dir: skipped without runc and CRIU, and its
- * containers removed after each test, whether it passed or not.
+ * An integration test against a real node in this JVM on a fresh data dir: fails without the real stack
+ * ({@link RealStack}), and its containers removed after each test, whether it passed or not.
  */
-abstract class RealNodeTest {
+abstract class RealNodeCase {
     @TempDir
     Path data;
 
@@ -22,7 +22,7 @@ abstract class RealNodeTest {
 
     @BeforeEach
     void startNode() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         node = new TestNode(data, budgetBytes());
     }
 
