@@ -199,10 +199,10 @@ public final class InstanceManager implements AutoCloseable {
                     room.reserve(inst, fn.name());
                     ops.restore(inst, fn, Optional.empty());
                 }
-                default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
+                default -> throw TorporException.notReady("instance " + inst.id() + " is " + s);
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new TorporException(ErrorKind.TIMEOUT, "instance " + inst.id() + " did not become ready in time");
+                throw TorporException.notReady("instance " + inst.id() + " did not become ready in time");
             }
         }
     }
