@@ -2,7 +2,7 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
-import dev.torpor.runtimeapi.RuntimeApiSession;
+import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
@@ -106,8 +106,7 @@ public final class InstanceManager implements AutoCloseable {
             gate.check(fn.name());
             LiveInstance inst = claimOrStart(fn);
             if (inst == null) {
-                return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
-                        "the function could not be started: " + live.lastError(fn.name()).orElse("unknown")));
+                return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
             }
             Instant t0 = clock.instant();
             try {
@@ -214,8 +213,7 @@ public final class InstanceManager implements AutoCloseable {
         try {
             return inv.result().get(left, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            InvocationResult timedOut = InvocationResult.unhandled(RuntimeApiSession.errorBody("Sandbox.Timedout",
-                    String.format("%s %s Task timed out after %d.00 seconds", clock.instant(), inv.requestId(), fn.timeoutSeconds())));
+            InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
             inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
