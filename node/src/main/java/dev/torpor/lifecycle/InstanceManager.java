@@ -220,6 +220,8 @@ public final class InstanceManager implements AutoCloseable {
             ops.stop(inst, LifecycleEvent.FAIL);
             return timedOut;
         } catch (ExecutionException e) {
+            // the event never reached the function (its relay channel closed): say so, as the session did
+            if (e.getCause() instanceof TorporException t) throw t;
             throw new TorporException(ErrorKind.FAILED, "invocation failed", e.getCause());
         }
     }

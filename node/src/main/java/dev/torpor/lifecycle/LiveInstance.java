@@ -86,4 +86,9 @@ final class LiveInstance implements RuntimeApiSession.Events {
     public void initFailed(String errorType, String message) {
         instance.recordError("init failed (" + errorType + "): " + message);
     }
+
+    @Override
+    public void eventLost(String why) {
+        instance.recordError(why);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.torpor.runtimeapi;
 
+import dev.torpor.TorporException;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,9 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         void exited(int status);
 
         void initFailed(String errorType, String message);
+
+        /** An event could not be handed to the function; it never saw it. */
+        void eventLost(String why);
     }
 
     private final Events events;
@@ -138,7 +142,22 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         events.exited(status);
     }
 
-    private static void sendEvent(String relayRequestId, Invocation inv, RelayChannel channel) {
+    /**
+     * Hands the event to the function. When the relay channel is closed the event never reached it: the invocation
+     * fails now rather than at its timeout, and the instance, which did not get the event, is left as it was (its
+     * relay asks for the next event again when it reconnects).
+     */
+    private void sendEvent(String relayRequestId, Invocation inv, RelayChannel channel) {
+        if (channel.send(eventFrame(relayRequestId, inv))) return;
+        synchronized (this) {
+            if (current == inv) current = null;
+        }
+        String why = "event " + inv.requestId() + " could not reach the function: its relay channel is closed";
+        events.eventLost(why);
+        inv.result().completeExceptionally(TorporException.notReady(why));
+    }
+
+    private static Frame eventFrame(String relayRequestId, Invocation inv) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Lambda-Runtime-Aws-Request-Id", inv.requestId());
@@ -147,7 +166,7 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         String hex = inv.requestId().replace("-", "");
         headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + hex.substring(0, 8) + "-" + hex.substring(8) + ";Sampled=0");
         if (inv.clientContext() != null) headers.put("Lambda-Runtime-Client-Context", inv.clientContext());
-        channel.send(new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload()));
+        return new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload());
     }
 
     private static String errorType(Frame request) {
