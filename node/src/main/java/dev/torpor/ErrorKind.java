@@ -1,13 +1,29 @@
 package dev.torpor;
 
-/** What went wrong, independent of how it is shown: the API maps each kind to one HTTP status and Lambda error type. */
+/**
+ * What went wrong, independent of how it is shown: told apart where a caller would act differently. The Lambda API
+ * maps each kind to one HTTP status and Lambda error type ({@code api.ErrorRenderer}). A function that fails or runs
+ * past its Timeout is no error of the node: that is the invocation's answer ({@code runtimeapi.RuntimeApiErrors}).
+ */
 public enum ErrorKind {
+    /** No such function, instance, image or path. Fix the name. */
     NOT_FOUND,
+    /** Creating what exists already. */
     ALREADY_EXISTS,
+    /** A parameter is out of range or malformed. Fix the request; retrying as is cannot help. */
     INVALID_PARAMETER,
+    /** The body is not what the operation reads: not JSON (an Invoke payload, too), or JSON of the wrong shape. */
+    INVALID_REQUEST_CONTENT,
     REQUEST_TOO_LARGE,
+    /** Throttled: every instance the function may have is busy, or no memory is left for one. Back off and retry. */
     TOO_MANY_REQUESTS,
-    TIMEOUT,
+    /** The function's instance cannot take the event yet (still starting, restoring, or failed meanwhile). Retry soon. */
+    RESOURCE_NOT_READY,
+    /** This node is not serving the function right now (shutting down, the function being moved). Retry, maybe elsewhere. */
+    SERVICE_UNAVAILABLE,
+    /** An operation of the node (a runc or CRIU call, a transfer) did not finish in time; the function's own timeout is not one. */
+    OPERATION_TIMEOUT,
+    /** A checkpoint image this node cannot restore. Retrying here cannot help; pick another node or drop the image. */
     INCOMPATIBLE_IMAGE,
     /** The instance cannot take this operation in its current state. */
     CONFLICT,
@@ -17,5 +33,9 @@ public enum ErrorKind {
     UNRECOGNIZED_CLIENT,
     /** A signature that does not match the request, or dated outside the allowed clock skew. */
     INVALID_SIGNATURE,
-    FAILED
+    /** A genuine internal failure: I/O, a tool that failed, a peer that broke off. */
+    FAILED;
+
+    /** The header in which the node's own API names the kind, so a peer gets back exactly the kind that was thrown. */
+    public static final String HEADER = "X-Torpor-Error-Kind";
 }

@@ -55,4 +55,20 @@ public final class TorporException extends RuntimeException {
     public static TorporException conflict(String message) {
         return new TorporException(ErrorKind.CONFLICT, message);
     }
+
+    public static TorporException throttled(String message) {
+        return new TorporException(ErrorKind.TOO_MANY_REQUESTS, message);
+    }
+
+    public static TorporException notReady(String message) {
+        return new TorporException(ErrorKind.RESOURCE_NOT_READY, message);
+    }
+
+    public static TorporException unavailable(String message) {
+        return new TorporException(ErrorKind.SERVICE_UNAVAILABLE, message);
+    }
+
+    public static TorporException timedOut(String message) {
+        return new TorporException(ErrorKind.OPERATION_TIMEOUT, message);
+    }
 }

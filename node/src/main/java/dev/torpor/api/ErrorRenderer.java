@@ -10,9 +10,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The one place that turns a failure into Lambda's error response. AWS SDKs take the exception class from the
- * {@code X-Amzn-ErrorType} header and the message from the body's {@code Message}; {@code Type} says whose fault it
- * is ({@code User} or {@code Service}), as Lambda's own responses do.
+ * The one place that turns a failure into Lambda's error response, as the Runtime Interface Emulator's
+ * {@code rendering/render_error.go} does: every {@link ErrorKind} has one HTTP status and Lambda error type. AWS SDKs
+ * take the exception class from the {@code X-Amzn-ErrorType} header and the message from the body's {@code Message};
+ * {@code Type} says whose fault it is ({@code User} or {@code Service}), as Lambda's own responses do.
  */
 public final class ErrorRenderer {
     public static final String ERROR_TYPE_HEADER = "X-Amzn-ErrorType";
@@ -29,39 +30,55 @@ public final class ErrorRenderer {
         }
         return switch (f) {
             case TorporException e -> render(e.kind(), e.detail());
-            case JsonProcessingException e -> rendered(400, "InvalidRequestContentException", "User",
-                    "Could not parse request body into json: " + e.getOriginalMessage(), null);
-            default -> rendered(500, "ServiceException", "Service", String.valueOf(f), null);
+            case JsonProcessingException e -> render(ErrorKind.INVALID_REQUEST_CONTENT,
+                    "Could not parse request body into json: " + e.getOriginalMessage());
+            default -> render(ErrorKind.FAILED, String.valueOf(f));
         };
     }
 
     private static RenderedError render(ErrorKind kind, String message) {
         return switch (kind) {
-            case NOT_FOUND -> rendered(404, "ResourceNotFoundException", "User", message, null);
-            case ALREADY_EXISTS, CONFLICT -> rendered(409, "ResourceConflictException", "User", message, null);
-            case INVALID_PARAMETER -> rendered(400, "InvalidParameterValueException", "User", message, null);
-            case REQUEST_TOO_LARGE -> rendered(413, "RequestTooLargeException", "User", message, null);
-            // Torpor throttles per function: every instance its reserved concurrency allows is busy.
-            case TOO_MANY_REQUESTS -> rendered(429, "TooManyRequestsException", "User", message,
+            case NOT_FOUND -> user(kind, 404, "ResourceNotFoundException", message);
+            case ALREADY_EXISTS, CONFLICT -> user(kind, 409, "ResourceConflictException", message);
+            case INVALID_PARAMETER -> user(kind, 400, "InvalidParameterValueException", message);
+            case INVALID_REQUEST_CONTENT -> user(kind, 400, "InvalidRequestContentException", message);
+            case REQUEST_TOO_LARGE -> user(kind, 413, "RequestTooLargeException", message);
+            // Torpor throttles per function: every instance its reserved concurrency allows is busy (also when the
+            // admission wait for one ran out: that is a throttle, not a timeout).
+            case TOO_MANY_REQUESTS -> rendered(kind, 429, "TooManyRequestsException", "User", message,
                     "ReservedFunctionConcurrentInvocationLimitExceeded");
-            // Lambda's error for a snapshot not restored in time: here a checkpoint restore or a start that took too long.
-            case TIMEOUT -> rendered(408, "SnapStartTimeoutException", "Service", message, null);
+            // Lambda's error for a function that exists but cannot run yet; SDKs retry a 502.
+            case RESOURCE_NOT_READY -> service(kind, 502, "ResourceNotReadyException", message);
+            // Lambda has no error type of its own for a service that is briefly away: ServiceException, with the 503
+            // that tells SDKs and proxies to retry.
+            case SERVICE_UNAVAILABLE -> service(kind, 503, "ServiceException", message);
+            // A runc or CRIU call, a transfer that hung: an internal failure to Lambda (Torpor has no SnapStart, so
+            // never SnapStartTimeoutException); SDKs retry a 500.
+            case OPERATION_TIMEOUT, FAILED -> service(kind, 500, "ServiceException", message);
             // Retrying on this node cannot help; the caller must pick another node or drop the image.
-            case INCOMPATIBLE_IMAGE -> rendered(409, "ResourceConflictException", "User", message, null);
-            case MISSING_AUTHENTICATION -> rendered(403, "MissingAuthenticationTokenException", "User", message, null);
-            case UNRECOGNIZED_CLIENT -> rendered(403, "UnrecognizedClientException", "User", message, null);
-            case INVALID_SIGNATURE -> rendered(403, "InvalidSignatureException", "User", message, null);
-            case FAILED -> rendered(500, "ServiceException", "Service", message, null);
+            case INCOMPATIBLE_IMAGE -> user(kind, 409, "ResourceConflictException", message);
+            // Lambda's refusals of a request that is not signed, or signed by a key or a secret the node does not accept.
+            case MISSING_AUTHENTICATION -> user(kind, 403, "MissingAuthenticationTokenException", message);
+            case UNRECOGNIZED_CLIENT -> user(kind, 403, "UnrecognizedClientException", message);
+            case INVALID_SIGNATURE -> user(kind, 403, "InvalidSignatureException", message);
         };
     }
 
-    private static RenderedError rendered(int status, String errorType, String type, String message, String reason) {
+    private static RenderedError user(ErrorKind kind, int status, String errorType, String message) {
+        return rendered(kind, status, errorType, "User", message, null);
+    }
+
+    private static RenderedError service(ErrorKind kind, int status, String errorType, String message) {
+        return rendered(kind, status, errorType, "Service", message, null);
+    }
+
+    private static RenderedError rendered(ErrorKind kind, int status, String errorType, String type, String message, String reason) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("Type", type);
         body.put("Message", message);
         if (reason != null) body.put("Reason", reason);
         try {
-            return new RenderedError(status, errorType, JSON.writeValueAsBytes(body));
+            return new RenderedError(status, errorType, kind, JSON.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A map of strings always serializes", e);
         }

@@ -9,7 +9,11 @@ import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
@@ -54,6 +58,7 @@ final class InvokeHandler {
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
         byte[] payload = r.body(limit, "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
+        requireJson(payload);
         // Before looking for where it lives: settling the lease may find it lives elsewhere now.
         Optional<String> fenced = failover.refusal(fn.name());
         Optional<PeerNode> elsewhere = migrations.whereIs(fn.name(), Duration.ofSeconds(fn.timeoutSeconds() + 30L));
@@ -80,11 +85,25 @@ final class InvokeHandler {
         HttpResponse<byte[]> answer = peers.send(peer, "POST", "/2015-03-31/functions/" + fn.name() + "/invocations",
                 headers, payload, Duration.ofSeconds(fn.timeoutSeconds() + 60L));
         Map<String, String> relayed = new HashMap<>();
-        for (String h : List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType")) {
+        for (String h : List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType", ErrorKind.HEADER)) {
             answer.headers().firstValue(h).ifPresent(v -> relayed.put(h, v));
         }
         relayed.put("X-Torpor-Served-By", peer.id());
         return new Response(answer.statusCode(), relayed, answer.body());
+    }
+
+    /** Lambda takes JSON events only; read as a stream, so a large payload is checked without building a tree of it. */
+    private static void requireJson(byte[] payload) {
+        try (JsonParser p = Response.JSON.createParser(payload)) {
+            while (p.nextToken() != null) {
+                p.skipChildren();
+            }
+        } catch (JsonProcessingException e) {
+            throw new TorporException(ErrorKind.INVALID_REQUEST_CONTENT,
+                    "Could not parse request body into json: Could not parse payload into json: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private FunctionDefinition function(String nameOrArn) {

@@ -54,7 +54,7 @@ public final class Request {
             if (bytes.length > limit) throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
             return bytes;
         } catch (IOException e) {
-            throw new TorporException(ErrorKind.INVALID_PARAMETER, "could not read the request body", e);
+            throw new TorporException(ErrorKind.INVALID_REQUEST_CONTENT, "could not read the request body", e);
         }
     }
 

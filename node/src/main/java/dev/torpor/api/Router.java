@@ -42,7 +42,7 @@ final class Router implements HttpHandler {
             response = route(exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            response = error(new TorporException(ErrorKind.FAILED, "the node is shutting down", e));
+            response = error(TorporException.unavailable("the node is shutting down"));
         } catch (Exception e) {
             if (!(e instanceof TorporException) && !(e instanceof com.fasterxml.jackson.core.JsonProcessingException)) {
                 log.log(System.Logger.Level.ERROR, "unexpected failure serving " + exchange.getRequestURI(), e);
@@ -54,8 +54,7 @@ final class Router implements HttpHandler {
 
     private static Response error(Throwable failure) {
         RenderedError e = ErrorRenderer.render(failure);
-        return new Response(e.status(), java.util.Map.of(ErrorRenderer.ERROR_TYPE_HEADER, e.errorType(),
-                "Content-Type", ErrorRenderer.CONTENT_TYPE), e.body());
+        return new Response(e.status(), e.headers(), e.body());
     }
 
     private Response route(HttpExchange exchange) throws Exception {

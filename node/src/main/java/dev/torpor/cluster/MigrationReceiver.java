@@ -52,7 +52,7 @@ public final class MigrationReceiver {
                     + ") is older than the source's (" + offer.criu() + ")");
         }
         if (!instances.canMakeRoom(offer.memoryBytes())) {
-            throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "no room here for " + offer.memoryBytes()
+            throw TorporException.throttled("no room here for " + offer.memoryBytes()
                     + " bytes more within the memory budget");
         }
         boolean hasCode = deployments.find(offer.function()).map(f -> f.codeSha256().equals(offer.codeSha256())).orElse(false);

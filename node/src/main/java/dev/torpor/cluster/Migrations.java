@@ -188,7 +188,7 @@ public final class Migrations {
                 } catch (TimeoutException e) {
                     silent = answers(target) ? 0 : silent + 1;
                     if (silent >= WATCH_MISSES) throw new TorporException(ErrorKind.FAILED, "node " + target.id() + " stopped answering");
-                    if (System.nanoTime() > deadline) throw new TorporException(ErrorKind.TIMEOUT, "no word from " + target.id() + " in " + TRANSFER);
+                    if (System.nanoTime() > deadline) throw TorporException.timedOut("no word from " + target.id() + " in " + TRANSFER);
                 }
             }
         } catch (ExecutionException | TorporException e) {
@@ -235,7 +235,7 @@ public final class Migrations {
     public Optional<PeerNode> whereIs(String function, Duration wait) throws InterruptedException {
         CountDownLatch m = moving.get(function);
         if (m != null && !m.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new TorporException(ErrorKind.TIMEOUT, function + " is still being moved");
+            throw TorporException.unavailable(function + " is still being moved");
         }
         return locations.nodeOf(function).filter(n -> !n.equals(membership.selfId())).flatMap(membership::peer);
     }
@@ -246,7 +246,7 @@ public final class Migrations {
                 .filter(e -> e.getValue() >= memoryBytes)
                 .max(Comparator.comparingLong(Map.Entry::getValue))
                 .map(Map.Entry::getKey)
-                .orElseThrow(() -> new TorporException(ErrorKind.TOO_MANY_REQUESTS, "no peer has " + memoryBytes + " bytes free"));
+                .orElseThrow(() -> TorporException.throttled("no peer has " + memoryBytes + " bytes free"));
     }
 
     private long freeMemory(PeerNode p) {

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,12 +22,6 @@ import java.util.function.Supplier;
 public final class PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final Map<String, ErrorKind> KINDS = Map.of(
-            "ResourceNotFoundException", ErrorKind.NOT_FOUND,
-            "ResourceConflictException", ErrorKind.CONFLICT,
-            "InvalidParameterValueException", ErrorKind.INVALID_PARAMETER,
-            "TooManyRequestsException", ErrorKind.TOO_MANY_REQUESTS,
-            "RequestTooLargeException", ErrorKind.REQUEST_TOO_LARGE);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** The node's own key, on a node whose peers check signatures. */
@@ -53,12 +48,12 @@ public final class PeerClient {
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
-            throw new TorporException(ErrorKind.FAILED, "node " + peer.id() + " (" + peer.endpoint() + ") is not reachable", e);
+            throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "node " + peer.id() + " (" + peer.endpoint() + ") is not reachable", e);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "node " + peer.id() + " broke off: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TorporException(ErrorKind.FAILED, "interrupted talking to node " + peer.id(), e);
+            throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "interrupted talking to node " + peer.id(), e);
         }
     }
 
@@ -77,13 +72,18 @@ public final class PeerClient {
         return parse(peer, send(peer, "POST", path, headers, null, HttpRequest.BodyPublishers.ofInputStream(body), timeout));
     }
 
+    /** The kind the peer threw, as its API names it; FAILED for an answer from something else on the way. */
+    private static ErrorKind kind(HttpResponse<byte[]> r) {
+        String name = r.headers().firstValue(ErrorKind.HEADER).orElse("");
+        return Arrays.stream(ErrorKind.values()).filter(k -> k.name().equals(name)).findFirst().orElse(ErrorKind.FAILED);
+    }
+
     private static JsonNode parse(PeerNode peer, HttpResponse<byte[]> r) {
         try {
             JsonNode json = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
             if (r.statusCode() < 300) return json;
-            String type = r.headers().firstValue("X-Amzn-ErrorType").orElse("ServiceException");
             String message = json.path("Message").asText(json.toString());
-            throw new TorporException(KINDS.getOrDefault(type, ErrorKind.FAILED), "node " + peer.id() + ": " + message);
+            throw new TorporException(kind(r), "node " + peer.id() + ": " + message);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "node " + peer.id() + " answered " + r.statusCode() + " with no JSON", e);
         }

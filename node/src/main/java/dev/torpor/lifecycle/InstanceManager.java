@@ -2,7 +2,7 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
-import dev.torpor.runtimeapi.RuntimeApiSession;
+import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
@@ -106,8 +106,7 @@ public final class InstanceManager implements AutoCloseable {
             gate.check(fn.name());
             LiveInstance inst = claimOrStart(fn);
             if (inst == null) {
-                return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
-                        "the function could not be started: " + live.lastError(fn.name()).orElse("unknown")));
+                return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
             }
             Instant t0 = clock.instant();
             try {
@@ -199,10 +198,10 @@ public final class InstanceManager implements AutoCloseable {
                     room.reserve(inst, fn.name());
                     ops.restore(inst, fn, Optional.empty());
                 }
-                default -> throw new TorporException(ErrorKind.FAILED, "instance " + inst.id() + " is " + s);
+                default -> throw TorporException.notReady("instance " + inst.id() + " is " + s);
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new TorporException(ErrorKind.TIMEOUT, "instance " + inst.id() + " did not become ready in time");
+                throw TorporException.notReady("instance " + inst.id() + " did not become ready in time");
             }
         }
     }
@@ -214,14 +213,15 @@ public final class InstanceManager implements AutoCloseable {
         try {
             return inv.result().get(left, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            InvocationResult timedOut = InvocationResult.unhandled(RuntimeApiSession.errorBody("Sandbox.Timedout",
-                    String.format("%s %s Task timed out after %d.00 seconds", clock.instant(), inv.requestId(), fn.timeoutSeconds())));
+            InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
             inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
             ops.stop(inst, LifecycleEvent.FAIL);
             return timedOut;
         } catch (ExecutionException e) {
+            // the event never reached the function (its relay channel closed): say so, as the session did
+            if (e.getCause() instanceof TorporException t) throw t;
             throw new TorporException(ErrorKind.FAILED, "invocation failed", e.getCause());
         }
     }

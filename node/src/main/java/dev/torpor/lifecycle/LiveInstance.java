@@ -65,10 +65,10 @@ final class LiveInstance implements RuntimeApiSession.Events {
         } catch (ExecutionException e) {
             throw new TorporException(ErrorKind.FAILED, "the memory of " + id() + " never arrived whole: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new TorporException(ErrorKind.TIMEOUT, "the memory of " + id() + " is still arriving");
+            throw TorporException.notReady("the memory of " + id() + " is still arriving");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TorporException(ErrorKind.FAILED, "interrupted while waiting for the memory of " + id(), e);
+            throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "interrupted while waiting for the memory of " + id(), e);
         }
     }
 
@@ -85,5 +85,10 @@ final class LiveInstance implements RuntimeApiSession.Events {
     @Override
     public void initFailed(String errorType, String message) {
         instance.recordError("init failed (" + errorType + "): " + message);
+    }
+
+    @Override
+    public void eventLost(String why) {
+        instance.recordError(why);
     }
 }

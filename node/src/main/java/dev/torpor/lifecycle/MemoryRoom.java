@@ -1,6 +1,5 @@
 package dev.torpor.lifecycle;
 
-import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.SuspendPolicy;
@@ -47,7 +46,7 @@ final class MemoryRoom {
         Instant deadline = clock.instant().plus(admissionTimeout);
         while (!budget.tryReserve(inst.id(), bytes)) {
             if (bytes > budget.limitBytes()) {
-                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, function + " needs " + bytes
+                throw TorporException.throttled(function + " needs " + bytes
                         + " bytes, more than the node's whole memory budget of " + budget.limitBytes());
             }
             Optional<List<String>> victims = EvictionPolicy.choose(candidates(inst), budget.shortfall(bytes));
@@ -57,7 +56,7 @@ final class MemoryRoom {
                 if (freed) continue; // room was made: try again at once; otherwise wait like when there are no victims
             }
             if (!clock.instant().isBefore(deadline)) {
-                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "the memory budget (" + budget.limitBytes()
+                throw TorporException.throttled("the memory budget (" + budget.limitBytes()
                         + " bytes) is full of instances that cannot be checkpointed now; " + function + " needs " + bytes);
             }
             budget.awaitRelease(Duration.ofMillis(50));

@@ -108,7 +108,7 @@ public final class RelayChannel implements AutoCloseable {
         try {
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new TorporException(ErrorKind.TIMEOUT, "the relay did not let go of its channel within " + timeout);
+            throw TorporException.timedOut("the relay did not let go of its channel within " + timeout);
         } catch (InterruptedException | ExecutionException e) {
             throw new TorporException(ErrorKind.FAILED, "interrupted while detaching the relay", e);
         } finally {

@@ -1,6 +1,6 @@
 package dev.torpor.runtimeapi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.TorporException;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,6 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
     private static final Pattern ANSWER = Pattern.compile("/2018-06-01/runtime/invocation/([^/]+)/(response|error)");
     private static final String INIT_ERROR = "/2018-06-01/runtime/init/error";
     private static final int MAX_RESPONSE = 6 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the lifecycle hears from the function. */
     public interface Events {
@@ -28,6 +27,9 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         void exited(int status);
 
         void initFailed(String errorType, String message);
+
+        /** An event could not be handed to the function; it never saw it. */
+        void eventLost(String why);
     }
 
     private final Events events;
@@ -83,10 +85,10 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         if (method.equals("POST") && m.matches()) {
             onAnswer(id, m.group(1), m.group(2).equals("error"), request, channel);
         } else if (method.equals("POST") && path.equals(INIT_ERROR)) {
-            respond(channel, id, 202, "Accepted", Map.of("status", "OK"));
+            channel.send(RuntimeApiRenderer.accepted(id));
             events.initFailed(errorType(request), new String(request.body(), StandardCharsets.UTF_8));
         } else {
-            respond(channel, id, 404, "Not Found", Map.of("errorType", "InvalidPath", "errorMessage", "no such Runtime API path: " + path));
+            channel.send(RuntimeApiRenderer.invalidPath(id, path));
         }
     }
 
@@ -112,18 +114,15 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
             if (inv != null) current = null;
         }
         if (inv == null) {
-            respond(channel, relayRequestId, 400, "Bad Request",
-                    Map.of("errorType", "InvalidRequestID", "errorMessage", "no event " + requestId + " is in flight"));
+            channel.send(RuntimeApiRenderer.invalidRequestId(relayRequestId, requestId));
             return;
         }
         if (request.body().length > MAX_RESPONSE) {
-            respond(channel, relayRequestId, 413, "Request Entity Too Large",
-                    Map.of("errorType", "RequestEntityTooLarge", "errorMessage", "response over " + MAX_RESPONSE + " bytes"));
-            inv.result().complete(InvocationResult.unhandled(errorBody("Function.ResponseSizeTooLarge",
-                    "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE + " bytes).")));
+            channel.send(RuntimeApiRenderer.responseTooLarge(relayRequestId, MAX_RESPONSE));
+            inv.result().complete(RuntimeApiRenderer.responseTooLarge(MAX_RESPONSE));
             return;
         }
-        respond(channel, relayRequestId, 202, "Accepted", Map.of("status", "OK"));
+        channel.send(RuntimeApiRenderer.accepted(relayRequestId));
         inv.result().complete(isError ? InvocationResult.unhandled(request.body()) : InvocationResult.ok(request.body()));
     }
 
@@ -139,11 +138,26 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
 
     @Override
     public void onExit(int status) {
-        abandon(InvocationResult.unhandled(errorBody("Runtime.ExitError", "RequestId: process exited with status " + status)));
+        abandon(RuntimeApiRenderer.exitError(status));
         events.exited(status);
     }
 
-    private static void sendEvent(String relayRequestId, Invocation inv, RelayChannel channel) {
+    /**
+     * Hands the event to the function. When the relay channel is closed the event never reached it: the invocation
+     * fails now rather than at its timeout, and the instance, which did not get the event, is left as it was (its
+     * relay asks for the next event again when it reconnects).
+     */
+    private void sendEvent(String relayRequestId, Invocation inv, RelayChannel channel) {
+        if (channel.send(eventFrame(relayRequestId, inv))) return;
+        synchronized (this) {
+            if (current == inv) current = null;
+        }
+        String why = "event " + inv.requestId() + " could not reach the function: its relay channel is closed";
+        events.eventLost(why);
+        inv.result().completeExceptionally(TorporException.notReady(why));
+    }
+
+    private static Frame eventFrame(String relayRequestId, Invocation inv) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Lambda-Runtime-Aws-Request-Id", inv.requestId());
@@ -152,29 +166,11 @@ public final class RuntimeApiSession implements RelayChannel.Listener {
         String hex = inv.requestId().replace("-", "");
         headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + hex.substring(0, 8) + "-" + hex.substring(8) + ";Sampled=0");
         if (inv.clientContext() != null) headers.put("Lambda-Runtime-Client-Context", inv.clientContext());
-        channel.send(new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload()));
-    }
-
-    private static void respond(RelayChannel channel, String relayRequestId, int status, String reason, Map<String, String> body) {
-        try {
-            channel.send(new Frame("RESPONSE " + relayRequestId + " " + status + " " + reason,
-                    Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(body)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return new Frame("RESPONSE " + relayRequestId + " 200 OK", headers, inv.payload());
     }
 
     private static String errorType(Frame request) {
         String t = request.header("Lambda-Runtime-Function-Error-Type");
         return t == null ? "Runtime.Unknown" : t;
-    }
-
-    /** A Lambda error payload, as the Invoke API returns it when the runtime itself failed. */
-    public static byte[] errorBody(String errorType, String message) {
-        try {
-            return JSON.writeValueAsBytes(Map.of("errorType", errorType, "errorMessage", message));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

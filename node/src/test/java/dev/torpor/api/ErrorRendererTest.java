@@ -13,20 +13,27 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ErrorRendererTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
     @CsvSource({
-        "NOT_FOUND,          404, ResourceNotFoundException,     User",
-        "ALREADY_EXISTS,     409, ResourceConflictException,     User",
-        "CONFLICT,           409, ResourceConflictException,     User",
-        "INVALID_PARAMETER,  400, InvalidParameterValueException, User",
-        "REQUEST_TOO_LARGE,  413, RequestTooLargeException,      User",
-        "TIMEOUT,            408, SnapStartTimeoutException,     Service",
-        "INCOMPATIBLE_IMAGE, 409, ResourceConflictException,     User",
-        "FAILED,             500, ServiceException,              Service"
+        "NOT_FOUND,               404, ResourceNotFoundException,      User",
+        "ALREADY_EXISTS,          409, ResourceConflictException,      User",
+        "CONFLICT,                409, ResourceConflictException,      User",
+        "INVALID_PARAMETER,       400, InvalidParameterValueException, User",
+        "INVALID_REQUEST_CONTENT, 400, InvalidRequestContentException, User",
+        "REQUEST_TOO_LARGE,       413, RequestTooLargeException,       User",
+        "MISSING_AUTHENTICATION,  403, MissingAuthenticationTokenException, User",
+        "UNRECOGNIZED_CLIENT,     403, UnrecognizedClientException,    User",
+        "INVALID_SIGNATURE,       403, InvalidSignatureException,      User",
+        "RESOURCE_NOT_READY,      502, ResourceNotReadyException,      Service",
+        "SERVICE_UNAVAILABLE,     503, ServiceException,               Service",
+        "OPERATION_TIMEOUT,       500, ServiceException,               Service",
+        "INCOMPATIBLE_IMAGE,      409, ResourceConflictException,      User",
+        "FAILED,                  500, ServiceException,               Service"
     })
     void mapsEveryKindToLambdasStatusAndType(ErrorKind kind, int status, String errorType, String type) throws Exception {
         RenderedError r = ErrorRenderer.render(new TorporException(kind, "what went wrong"));
@@ -35,6 +42,18 @@ class ErrorRendererTest {
         assertThat(r.errorType()).isEqualTo(errorType);
         assertThat(new String(r.body(), UTF_8))
                 .isEqualTo("{\"Type\":\"" + type + "\",\"Message\":\"what went wrong\"}");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ErrorKind.class)
+    void everyKindIsRenderedAndNamedForPeers(ErrorKind kind) {
+        RenderedError r = ErrorRenderer.render(new TorporException(kind, "x"));
+
+        assertThat(r.kind()).isEqualTo(kind);
+        assertThat(r.headers()).containsEntry(ErrorKind.HEADER, kind.name())
+                .containsEntry(ErrorRenderer.ERROR_TYPE_HEADER, r.errorType())
+                .containsEntry("Content-Type", "application/json");
+        assertThat(r.errorType()).as("never SnapStart's: Torpor has none").isNotEqualTo("SnapStartTimeoutException");
     }
 
     @Test

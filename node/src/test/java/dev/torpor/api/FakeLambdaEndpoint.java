@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.regions.Region;
@@ -26,6 +27,7 @@ public final class FakeLambdaEndpoint implements AfterAllCallback {
     private volatile Map<String, String> headers = Map.of();
     private volatile byte[] body = "{}".getBytes();
     private volatile byte[] lastRequestBody;
+    private final AtomicInteger requests = new AtomicInteger();
 
     public FakeLambdaEndpoint() {
         try {
@@ -36,8 +38,9 @@ public final class FakeLambdaEndpoint implements AfterAllCallback {
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody(); exchange) {
                 lastRequestBody = in.readAllBytes();
+                requests.incrementAndGet();
                 headers.forEach(exchange.getResponseHeaders()::add);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(status, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
@@ -45,13 +48,22 @@ public final class FakeLambdaEndpoint implements AfterAllCallback {
             }
         });
         server.start();
-        client = SdkClients.lambda(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Region.EU_WEST_1);
+        client = SdkClients.lambda(uri(), Region.EU_WEST_1);
     }
 
     public void respond(int status, Map<String, String> headers, byte[] body) {
         this.status = status;
         this.headers = headers;
         this.body = body;
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** How many requests reached the endpoint so far. */
+    public int requests() {
+        return requests.get();
     }
 
     public LambdaClient client() {

@@ -56,7 +56,7 @@ class AuthIT {
 
     @BeforeEach
     void startNode() throws Exception {
-        RealStack.assumeAvailable();
+        RealStack.require();
         credentials = dir.resolve("credentials");
         Files.writeString(credentials, "[default]\naws_access_key_id = " + KEY + "\naws_secret_access_key = " + SECRET + "\n");
         node = Node.start(NodeConfig.standalone("auth", new InetSocketAddress("127.0.0.1", 0), dir.resolve("data"), 512L << 20)

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvalidRequestContentException;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.Runtime;
@@ -53,6 +54,9 @@ class AwsSdkIT extends RealNodeCase {
 
             assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("nobody").payload(SdkBytes.fromUtf8String("{}"))))
                     .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("Function not found");
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("counter").payload(SdkBytes.fromUtf8String("n=3"))))
+                    .as("Lambda takes JSON events only").isInstanceOf(InvalidRequestContentException.class)
+                    .hasMessageContaining("Could not parse payload into json");
 
             assertThat(lambda.putFunctionConcurrency(r -> r.functionName("counter").reservedConcurrentExecutions(1))
                     .reservedConcurrentExecutions()).isEqualTo(1);

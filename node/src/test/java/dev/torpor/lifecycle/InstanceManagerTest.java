@@ -205,7 +205,11 @@ class InstanceManagerTest extends InstanceManagerFixture {
         InvocationResult r = invokeRaw(fn, FakeFunction.HANG, Duration.ofMillis(300));
 
         assertThat(r.functionError()).isEqualTo("Unhandled");
-        assertThat(new ObjectMapper().readTree(r.payload()).path("errorType").asText()).isEqualTo("Sandbox.Timedout");
+        assertThat(new ObjectMapper().readTree(r.payload()).properties()).as("Lambda's body: the message alone")
+                .singleElement().satisfies(e -> assertThat(e.getKey()).isEqualTo("errorMessage"));
+        assertThat(new ObjectMapper().readTree(r.payload()).path("errorMessage").asText())
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z \\S+ Task timed out after "
+                        + fn.timeoutSeconds() + "\\.00 seconds");
         Instance.Snapshot s = instanceOf(fn);
         assertThat(s.state()).isEqualTo(InstanceState.FAILED);
         assertThat(s.lastError()).contains("timed out");

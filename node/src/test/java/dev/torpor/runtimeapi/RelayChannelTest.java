@@ -124,7 +124,7 @@ class RelayChannelTest {
         FakeRelay relay = attachedRelay();
 
         assertThatThrownBy(() -> channel.detach(Duration.ofMillis(100)))
-                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT));
+                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.OPERATION_TIMEOUT));
 
         assertThat(socket).doesNotExist();
         assertThat(channel.attached()).isFalse();

@@ -1,9 +1,12 @@
 package dev.torpor.runtimeapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.testing.Await;
@@ -230,6 +233,30 @@ class RuntimeApiSessionTest {
         assertThat(json(result.payload()).path("errorType").asText()).isEqualTo("Runtime.ExitError");
     }
 
+    @Test
+    void anEventThatCannotBeSentFailsAtOnceAndTheFunctionStillTakesTheNext() throws Exception {
+        heldNext(1);
+        Invocation lost = invocation("lost");
+        // the channel the event leaves by has no relay on it: as when the connection closes just before the send
+        try (RelayChannel closed = new RelayChannel(tmp.resolve("closed.sock"), session)) {
+            session.deliver(lost, closed);
+        }
+
+        assertThat(lost.result()).isCompletedExceptionally();
+        assertThatThrownBy(() -> resultOf(lost)).cause()
+                .isInstanceOfSatisfying(TorporException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_NOT_READY);
+                    assertThat(e.getMessage()).contains(lost.requestId()).contains("relay channel is closed");
+                });
+        assertThat(events.log.next()).startsWith("eventLost event " + lost.requestId() + " could not reach the function");
+
+        relay.request(1, "GET", FakeRelay.NEXT, new byte[0]); // the relay asks again, as after a reconnect
+        assertThat(events.log.next()).isEqualTo("waiting");
+        Invocation next = invocation("next");
+        session.deliver(next, channel);
+        assertEventOf(next, relay.read(), 1);
+    }
+
     /** Records what the session tells the lifecycle, in order. */
     private static final class Recorder implements RuntimeApiSession.Events {
         final EventLog log = new EventLog();
@@ -247,6 +274,11 @@ class RuntimeApiSessionTest {
         @Override
         public void initFailed(String errorType, String message) {
             log.add("initFailed " + errorType + ": " + message);
+        }
+
+        @Override
+        public void eventLost(String why) {
+            log.add("eventLost " + why);
         }
     }
 }

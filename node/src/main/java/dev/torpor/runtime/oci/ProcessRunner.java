@@ -41,7 +41,7 @@ final class ProcessRunner {
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new TorporException(ErrorKind.TIMEOUT, String.join(" ", argv) + " did not finish within " + timeout);
+                throw new TorporException(ErrorKind.OPERATION_TIMEOUT, String.join(" ", argv) + " did not finish within " + timeout);
             }
             return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {

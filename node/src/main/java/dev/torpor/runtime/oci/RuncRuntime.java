@@ -237,7 +237,7 @@ final class RuncRuntime implements ContainerRuntime {
             if (!p.waitFor(DUMP_OR_RESTORE.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 remove(id);
-                throw new TorporException(ErrorKind.TIMEOUT, "runc " + verb + " of " + id + " hung");
+                throw new TorporException(ErrorKind.OPERATION_TIMEOUT, "runc " + verb + " of " + id + " hung");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
