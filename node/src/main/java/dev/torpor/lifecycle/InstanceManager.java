@@ -105,8 +105,7 @@ public final class InstanceManager implements AutoCloseable {
                     + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
         }
         try {
-            gate.check(fn.name());
-            Optional<Serving> serving = claimOrStart(fn);
+            Optional<Serving> serving = claimOrStart(fn, gate);
             if (serving.isEmpty()) {
                 return InvocationResult.unhandled(RuntimeApiSession.errorBody("Runtime.InitError",
                         "the function could not be started: " + live.lastError(fn.name()).orElse("unknown")));
@@ -114,8 +113,7 @@ public final class InstanceManager implements AutoCloseable {
             LiveInstance inst = serving.get().inst();
             Instant t0 = clock.instant();
             try (Claim claim = serving.get().claim()) {
-                gate.check(fn.name());
-                wake(inst, claim, fn);
+                wake(inst, claim, fn, gate);
                 gate.check(fn.name());
                 InvocationResult result = dispatch(inst, fn, inv);
                 observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
@@ -136,8 +134,11 @@ public final class InstanceManager implements AutoCloseable {
     /** An instance an invocation holds the claim of. */
     private record Serving(LiveInstance inst, Claim claim) {}
 
-    /** Claims an instance of the function's current code, or starts one; empty when the start failed. */
-    private Optional<Serving> claimOrStart(FunctionDefinition fn) throws InterruptedException {
+    /**
+     * Claims an instance of the function's current code, or starts one if the gate lets it run here; empty when the
+     * start failed.
+     */
+    private Optional<Serving> claimOrStart(FunctionDefinition fn, ServingGate gate) throws InterruptedException {
         List<LiveInstance> mine = live.all().stream()
                 .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
                 .sorted(Comparator.comparingInt(l -> preference(l.instance.snapshot().state())))
@@ -159,6 +160,7 @@ public final class InstanceManager implements AutoCloseable {
         }
         mine.stream().filter(l -> l.instance.snapshot().state() == InstanceState.FAILED
                 || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(live::forget);
+        gate.check(fn.name());
         Instance created = live.fresh(fn);
         Claim claim = created.tryClaim().orElseThrow(); // before anyone else can see it
         LiveInstance fresh = live.takeIn(created, fn);
@@ -191,8 +193,8 @@ public final class InstanceManager implements AutoCloseable {
         };
     }
 
-    /** Brings a claimed instance to IDLE, whatever it was doing. */
-    private void wake(LiveInstance inst, Claim claim, FunctionDefinition fn) throws InterruptedException {
+    /** Brings a claimed instance to IDLE, whatever it was doing; the gate is asked before it wakes one. */
+    private void wake(LiveInstance inst, Claim claim, FunctionDefinition fn, ServingGate gate) throws InterruptedException {
         Instant deadline = clock.instant().plus(settings.admissionTimeout());
         while (true) {
             InstanceState s = claim.settle(Duration.between(clock.instant(), deadline));
@@ -200,8 +202,12 @@ public final class InstanceManager implements AutoCloseable {
                 case IDLE -> {
                     return;
                 }
-                case PAUSED -> ops.resume(inst);
+                case PAUSED -> {
+                    gate.check(fn.name());
+                    ops.resume(inst);
+                }
                 case CHECKPOINTED -> {
+                    gate.check(fn.name());
                     room.reserve(inst, fn.name());
                     ops.restore(inst, fn, Optional.empty());
                 }

@@ -6,6 +6,7 @@ import static dev.torpor.lifecycle.FakeContainerRuntime.Verb.START;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
@@ -16,7 +17,7 @@ import dev.torpor.function.SuspendPolicy.Mode;
 import dev.torpor.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** Invocations, suspension and its failures, gates, timeouts and restarts. */
@@ -156,22 +157,30 @@ class InstanceManagerTest extends InstanceManagerFixture {
         assertThat(runtime.verbs(id)).containsExactly("start", "checkpoint", "restore");
     }
 
-    /** A gate that lets the first question through and refuses every later one: a lease lapsing just after admission. */
-    private static ServingGate openOnce() {
-        AtomicInteger asked = new AtomicInteger();
-        return f -> {
-            if (asked.getAndIncrement() > 0) throw TorporException.conflict("the lease of " + f + " lapsed");
-        };
-    }
-
     @Test
-    void anInvocationWhoseGateClosesAfterAdmissionDoesNotWakeTheInstance() throws Exception {
+    void anInvocationWhoseGateClosesWhileItWaitsForItsInstanceDoesNotWakeIt() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
-        checkpointedAfterOneInvocation(fn);
+        FakeContainerRuntime.Hold dumping = runtime.holdNext(CHECKPOINT);
+        invoke(fn, "a");
+        dumping.awaitReached();
+        AtomicBoolean lapsed = new AtomicBoolean();
+        ServingGate lease = f -> {
+            if (lapsed.get()) throw TorporException.conflict("the lease of " + f + " lapsed");
+        };
+        CompletableFuture<InvocationResult> waiting = new CompletableFuture<>();
+        Thread invocation = Thread.ofPlatform().name("invocation").start(() -> {
+            try {
+                waiting.complete(invokeRaw(fn, "b", Duration.ofSeconds(10), lease));
+            } catch (Throwable e) {
+                waiting.completeExceptionally(e);
+            }
+        });
+        Await.parked(invocation); // for the idle policy's checkpoint to let go of the instance
+        lapsed.set(true);
+        dumping.let();
 
-        assertThatThrownBy(() -> invokeRaw(fn, "b", Duration.ofSeconds(10), openOnce()))
-                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
-
+        assertThat(catchThrowable(waiting::join)).cause().isInstanceOfSatisfying(TorporException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
         assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.CHECKPOINTED);
         assertThat(runtime.count(RESTORE)).isZero();
     }
