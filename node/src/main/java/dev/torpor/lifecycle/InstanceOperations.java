@@ -48,11 +48,11 @@ final class InstanceOperations {
         return versions;
     }
 
-    /** Applies an event and records the result; the one way operations change an instance. */
+    /** Applies an event, and writes the record when a restart needs it; the one way operations change an instance. */
     InstanceState transition(LiveInstance live, LifecycleEvent event) {
         InstanceState to = live.instance.apply(event, clock.instant());
         Instance.Snapshot s = live.instance.snapshot();
-        store.save(s);
+        if (event.recorded()) store.save(s);
         observer.transitioned(s, event);
         return to;
     }

@@ -18,6 +18,7 @@ import dev.torpor.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Invocations, suspension and its failures, gates, timeouts and restarts. */
@@ -261,6 +262,35 @@ class InstanceManagerTest extends InstanceManagerFixture {
         assertThat(invoke(running, "c")).isEqualTo("c#3");
         assertThat(invoke(asleep, "d")).isEqualTo("d#2");
         assertThat(runtime.verbs(asleepId)).startsWith("start", "checkpoint", "restore");
+    }
+
+    /** The record is written once per wake: at the invocation's end, with the restore and the invocation counted. */
+    @Test
+    void aWakeServedByOneInvocationWritesTheRecordOnceAndARestartFindsItsCounts() throws Exception {
+        CountDownLatch imageWritten = new CountDownLatch(1);
+        startManager(16 * MEMORY, Duration.ofSeconds(5), new LifecycleObserver() {
+            @Override
+            public void checkpointed(Instance.Snapshot instance, Duration took, long imageBytes) {
+                imageWritten.countDown(); // after the write that records the complete image
+            }
+        });
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        String id = idleAfterOneInvocation(fn);
+        manager.checkpoint(id);
+        imageWritten.await();
+        int before = store.writes().size();
+
+        assertThat(invoke(fn, "b")).isEqualTo("b#2");
+
+        Await.until("the invocation's end is written", () -> store.writes().size() > before);
+        assertThat(store.writes().subList(before, store.writes().size())).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(InstanceState.IDLE);
+            assertThat(s.restores()).isEqualTo(1);
+            assertThat(s.invocations()).isEqualTo(2);
+        });
+        restartManager();
+        assertThat(manager.get(id).restores()).isEqualTo(1);
+        assertThat(manager.get(id).invocations()).isEqualTo(2);
     }
 
     @Test
