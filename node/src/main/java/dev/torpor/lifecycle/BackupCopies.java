@@ -42,21 +42,20 @@ final class BackupCopies {
     /** The copy in {@code into}; empty when the instance found no idle moment within {@code wait}, or is suspending. */
     Optional<CheckpointStore.Image> take(LiveInstance inst, FunctionDefinition fn, CheckpointStore into, Duration wait)
             throws InterruptedException {
-        Instant deadline = clock.instant().plus(wait);
-        if (!inst.instance.claimWithin(wait)) return Optional.empty();
+        Optional<Claim> claim = inst.instance.claimSettled(wait, wait);
+        if (claim.isEmpty()) return Optional.empty();
         InstanceState s = InstanceState.STOPPED;
         Instant idleBefore = null;
-        try {
-            // Claimed, it may still be BUSY: the function has answered and is about to ask for its next event.
-            s = inst.instance.awaitWhile(st -> st == InstanceState.BUSY || st.transitional(), Duration.between(clock.instant(), deadline));
-            idleBefore = inst.instance.snapshot().since();
+        try (Claim held = claim.get()) {
+            Instance.Snapshot settled = inst.instance.snapshot();
+            s = settled.state();
+            idleBefore = settled.since();
             return switch (s) {
                 case IDLE -> Optional.of(ops.backup(inst, fn, into));
                 case CHECKPOINTED -> images.latest(inst.id()).map(img -> linked(img, into));
                 default -> Optional.empty();
             };
         } finally {
-            inst.instance.release();
             // A backup is no use of the instance: its idle time runs on, or backups would keep it from ever suspending.
             Instant idleSince = s == InstanceState.IDLE ? idleBefore : inst.instance.snapshot().since();
             idleFor.accept(inst, Duration.between(idleSince, clock.instant()));

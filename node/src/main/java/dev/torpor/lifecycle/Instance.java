@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One instance of a function and what is known of it. Its state only changes through {@link #apply}, under its
- * lock; threads that need it out of an operation under way wait with {@link #awaitSettled}.
+ * lock, as {@link Transitions} allows; whoever works on it holds its {@link Claim}, one holder at a time.
  */
 public final class Instance {
     private static final int HISTORY = 32;
@@ -26,7 +27,8 @@ public final class Instance {
     private Instant since;
     private Instant lastUsed;
     private long transitions;
-    private boolean claimed;
+    /** Whoever works on the instance now; null when nobody does. */
+    private Claim holder;
     private long checkpoints;
     private long restores;
     private long invocations;
@@ -72,74 +74,89 @@ public final class Instance {
         }
     }
 
-    /** Waits until no operation is under way (or the timeout passes) and returns the state then. */
-    public InstanceState awaitSettled(Duration timeout) throws InterruptedException {
-        return awaitWhile(InstanceState::transitional, timeout);
-    }
-
-    /** Waits while the state matches {@code waiting} (or until the timeout passes) and returns the state then. */
-    public InstanceState awaitWhile(java.util.function.Predicate<InstanceState> waiting, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until the instance is settled (or the timeout passes) and returns the state then: no operation under way,
+     * and not BUSY, which an instance its claim holder no longer serves is only until it asks for its next event.
+     */
+    InstanceState awaitSettled(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (waiting.test(state) && left > 0) left = changed.awaitNanos(left);
+            while ((state.transitional() || state == InstanceState.BUSY) && left > 0) left = changed.awaitNanos(left);
             return state;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Takes the instance for one invocation if nobody has; the idle policy and eviction leave claimed ones alone. */
-    public boolean claim() {
+    /** The instance's claim if nobody holds it and it has not ended (failed, stopped, moved). */
+    Optional<Claim> tryClaim() {
         lock.lock();
         try {
-            if (claimed || state.terminal() || state == InstanceState.FAILED) return false;
-            claimed = true;
-            return true;
+            return claimNow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The claim once whoever holds it lets go, waiting up to {@code timeout}; empty on timeout or once it ended. */
+    Optional<Claim> claimWithin(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (holder != null && !ended() && left > 0) left = changed.awaitNanos(left);
+            return claimNow();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Claims the instance once whoever holds it lets go, waiting up to {@code timeout}; false on timeout or when it
-     * ended (failed, stopped, moved) meanwhile.
+     * The one way to take an instance for an operation: its claim (waiting up to {@code claimWait} for whoever holds
+     * it), then a wait for it to settle ({@link #awaitSettled}) until {@code settleWait} after the call. Empty when the
+     * claim was not had; once had, it is returned even if the instance did not settle in time: the caller reads the
+     * state.
      */
-    public boolean claimWithin(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+    Optional<Claim> claimSettled(Duration claimWait, Duration settleWait) throws InterruptedException {
+        long deadline = System.nanoTime() + settleWait.toNanos();
+        Optional<Claim> claim = claimWithin(claimWait);
+        if (claim.isPresent()) awaitSettled(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return claim;
+    }
+
+    /**
+     * The claim of an instance IDLE, unclaimed and unchanged since {@code transitionCount}: how the idle policy takes
+     * an instance it scheduled a suspension for, unless it served or changed since.
+     */
+    Optional<Claim> claimIfUntouched(long transitionCount) {
         lock.lock();
         try {
-            while (claimed && left > 0 && !state.terminal() && state != InstanceState.FAILED) left = changed.awaitNanos(left);
-            return claim();
+            return state == InstanceState.IDLE && transitions == transitionCount ? claimNow() : Optional.empty();
         } finally {
             lock.unlock();
         }
     }
 
-    public void release() {
+    /** Lets go of the claim if {@code claim} is it; a stale claim changes nothing. */
+    void release(Claim claim) {
         lock.lock();
         try {
-            claimed = false;
+            if (holder != claim) return;
+            holder = null;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Applies {@code event} only if the instance is in {@code expected}, unclaimed and unchanged since
-     * {@code transitionCount} (pass -1 to skip that check): how timers and eviction take an instance without racing
-     * an invocation.
-     */
-    public boolean applyIfUntouched(InstanceState expected, long transitionCount, LifecycleEvent event, Instant now) {
-        lock.lock();
-        try {
-            if (claimed || state != expected || (transitionCount >= 0 && transitions != transitionCount)) return false;
-            apply(event, now);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+    private Optional<Claim> claimNow() {
+        if (holder != null || ended()) return Optional.empty();
+        holder = new Claim(this);
+        return Optional.of(holder);
+    }
+
+    private boolean ended() {
+        return state.terminal() || state == InstanceState.FAILED;
     }
 
     public void recordError(String error) {
@@ -180,7 +197,7 @@ public final class Instance {
     public Snapshot snapshot() {
         lock.lock();
         try {
-            return new Snapshot(id, function, revision, memoryBytes, state, since, lastUsed, transitions, claimed,
+            return new Snapshot(id, function, revision, memoryBytes, state, since, lastUsed, transitions, holder != null,
                     checkpoints, restores, invocations, imageBytes, lastError, List.copyOf(history));
         } finally {
             lock.unlock();

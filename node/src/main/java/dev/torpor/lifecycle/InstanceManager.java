@@ -51,6 +51,8 @@ public final class InstanceManager implements AutoCloseable {
     private final LifecycleObserver observer;
     private final LiveInstances live;
     private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
+    /** The claims of instances between {@link #beginMigration} and {@link #endMigration}. */
+    private final Map<String, Claim> moving = new ConcurrentHashMap<>();
     private final MemoryRoom room;
     private final BackupCopies copies;
 
@@ -103,15 +105,14 @@ public final class InstanceManager implements AutoCloseable {
                     + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
         }
         try {
-            gate.check(fn.name());
-            LiveInstance inst = claimOrStart(fn);
-            if (inst == null) {
+            Optional<Serving> serving = claimOrStart(fn, gate);
+            if (serving.isEmpty()) {
                 return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
             }
+            LiveInstance inst = serving.get().inst();
             Instant t0 = clock.instant();
-            try {
-                gate.check(fn.name());
-                wake(inst, fn);
+            try (Claim claim = serving.get().claim()) {
+                wake(inst, claim, fn, gate);
                 gate.check(fn.name());
                 InvocationResult result = dispatch(inst, fn, inv);
                 observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
@@ -122,7 +123,6 @@ public final class InstanceManager implements AutoCloseable {
                 }
                 return result;
             } finally {
-                inst.instance.release();
                 scheduleIdle(inst);
             }
         } finally {
@@ -130,21 +130,28 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** Claims an instance of the function's current code, or starts one; null when the start failed. */
-    private LiveInstance claimOrStart(FunctionDefinition fn) throws InterruptedException {
+    /** An instance an invocation holds the claim of. */
+    private record Serving(LiveInstance inst, Claim claim) {}
+
+    /**
+     * Claims an instance of the function's current code, or starts one if the gate lets it run here; empty when the
+     * start failed.
+     */
+    private Optional<Serving> claimOrStart(FunctionDefinition fn, ServingGate gate) throws InterruptedException {
         List<LiveInstance> mine = live.all().stream()
                 .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
                 .sorted(Comparator.comparingInt(l -> preference(l.instance.snapshot().state())))
                 .toList();
         for (LiveInstance l : mine) {
-            InstanceState s = l.instance.snapshot().state();
-            if (s != InstanceState.FAILED && l.instance.claim()) return l;
+            Optional<Claim> claim = l.instance.tryClaim();
+            if (claim.isPresent()) return Optional.of(new Serving(l, claim.get()));
         }
         // At its limit with all claimed by something other than an invocation (a backup, a manual checkpoint):
         // wait for one rather than start a second copy of a stateful function.
         List<LiveInstance> usable = mine.stream().filter(l -> usable(l.instance.snapshot().state())).toList();
         if (!usable.isEmpty() && usable.size() >= fn.maxInstances()) {
-            if (usable.getFirst().instance.claimWithin(settings.admissionTimeout())) return usable.getFirst();
+            Optional<Claim> claim = usable.getFirst().instance.claimWithin(settings.admissionTimeout());
+            if (claim.isPresent()) return Optional.of(new Serving(usable.getFirst(), claim.get()));
             if (usable(usable.getFirst().instance.snapshot().state())) {
                 throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name()
                         + "'s instance stayed claimed for " + settings.admissionTimeout());
@@ -152,19 +159,22 @@ public final class InstanceManager implements AutoCloseable {
         }
         mine.stream().filter(l -> l.instance.snapshot().state() == InstanceState.FAILED
                 || l.instance.snapshot().state() == InstanceState.STOPPED).forEach(live::forget);
-        LiveInstance fresh = live.create(fn);
+        gate.check(fn.name());
+        Instance created = live.fresh(fn);
+        Claim claim = created.tryClaim().orElseThrow(); // before anyone else can see it
+        LiveInstance fresh = live.takeIn(created, fn);
         try {
             room.reserve(fresh, fn.name());
             ops.start(fresh, settings.initTimeout());
-            return fresh;
+            return Optional.of(new Serving(fresh, claim));
         } catch (TorporException e) {
-            fresh.instance.release();
+            claim.close();
             if (e.kind() == ErrorKind.TOO_MANY_REQUESTS) {
                 ops.stop(fresh, LifecycleEvent.STOP);
                 live.forget(fresh);
                 throw e;
             }
-            return null;
+            return Optional.empty();
         }
     }
 
@@ -182,19 +192,21 @@ public final class InstanceManager implements AutoCloseable {
         };
     }
 
-    /** Brings a claimed instance to IDLE, whatever it was doing. */
-    private void wake(LiveInstance inst, FunctionDefinition fn) throws InterruptedException {
+    /** Brings a claimed instance to IDLE, whatever it was doing; the gate is asked before it wakes one. */
+    private void wake(LiveInstance inst, Claim claim, FunctionDefinition fn, ServingGate gate) throws InterruptedException {
         Instant deadline = clock.instant().plus(settings.admissionTimeout());
         while (true) {
-            // A function that just answered stays BUSY until it asks for its next event.
-            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY,
-                    Duration.between(clock.instant(), deadline));
+            InstanceState s = claim.settle(Duration.between(clock.instant(), deadline));
             switch (s) {
                 case IDLE -> {
                     return;
                 }
-                case PAUSED -> ops.resume(inst);
+                case PAUSED -> {
+                    gate.check(fn.name());
+                    ops.resume(inst);
+                }
                 case CHECKPOINTED -> {
+                    gate.check(fn.name());
                     room.reserve(inst, fn.name());
                     ops.restore(inst, fn, Optional.empty());
                 }
@@ -243,17 +255,25 @@ public final class InstanceManager implements AutoCloseable {
                 Math.max(0, policy.idle().minus(alreadyIdle).toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    /** Suspends an instance still idle since it was scheduled; a failed checkpoint falls back to a pause. */
+    /**
+     * Suspends an instance still idle since it was scheduled, under its claim; a failed checkpoint falls back to a
+     * pause.
+     */
     private void suspendIdle(LiveInstance inst, long transitions, SuspendPolicy policy) {
-        try {
-            if (policy.mode() == SuspendPolicy.Mode.PAUSE || inst.checkpointsRefused(clock.instant())) {
-                ops.pause(inst, transitions);
-                return;
+        Optional<Claim> claim = inst.instance.claimIfUntouched(transitions);
+        if (claim.isEmpty()) return;
+        try (Claim held = claim.get()) {
+            if (policy.mode() == SuspendPolicy.Mode.CHECKPOINT && !inst.checkpointsRefused(clock.instant())) {
+                Optional<FunctionDefinition> fn = functions.apply(inst.instance.function());
+                if (fn.isEmpty()) return;
+                try {
+                    ops.checkpoint(inst, fn.get());
+                    return;
+                } catch (TorporException e) {
+                    // recorded on the instance, which runs on: a pause is the next best thing
+                }
             }
-            Optional<FunctionDefinition> fn = functions.apply(inst.instance.function());
-            if (fn.isPresent()) ops.checkpoint(inst, transitions, fn.get());
-        } catch (TorporException e) {
-            ops.pause(inst, inst.instance.snapshot().transitions());
+            if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.pause(inst);
         }
     }
 
@@ -303,13 +323,11 @@ public final class InstanceManager implements AutoCloseable {
     public Instance.Snapshot checkpoint(String id) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
-        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
-        try {
-            // Unclaimed yet BUSY: it has answered and is about to ask for its next event.
-            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
+        try (Claim claim = claimNow(inst, "is serving an invocation")) {
+            InstanceState s = inst.instance.snapshot().state();
             if (s == InstanceState.CHECKPOINTED) return inst.instance.snapshot();
             if (s == InstanceState.PAUSED) ops.resume(inst);
-            ops.checkpointClaimed(inst, fn);
+            ops.checkpoint(inst, fn);
             // The idle policy frees the memory and lets the image complete in the background; a caller of this
             // API is answered once the image is complete on disk, so a crash right after cannot lose the instance.
             if (images.latest(id).isEmpty()) {
@@ -317,9 +335,13 @@ public final class InstanceManager implements AutoCloseable {
                         + inst.instance.snapshot().lastError());
             }
             return inst.instance.snapshot();
-        } finally {
-            inst.instance.release();
         }
+    }
+
+    /** The instance's claim, settled, or CONFLICT when someone else holds it ({@code why}). */
+    private Claim claimNow(LiveInstance inst, String why) throws InterruptedException {
+        return inst.instance.claimSettled(Duration.ZERO, settings.admissionTimeout())
+                .orElseThrow(() -> TorporException.conflict("instance " + inst.id() + " " + why));
     }
 
     /**
@@ -344,15 +366,13 @@ public final class InstanceManager implements AutoCloseable {
     public Restored restore(String id, Optional<InetSocketAddress> lazyPagesFrom) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
-        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is serving an invocation");
-        try {
-            InstanceState s = inst.instance.awaitSettled(settings.admissionTimeout());
+        try (Claim claim = claimNow(inst, "is serving an invocation")) {
+            InstanceState s = inst.instance.snapshot().state();
             if (s != InstanceState.CHECKPOINTED) throw TorporException.conflict("instance " + id + " is " + s + ", not CHECKPOINTED");
             room.reserve(inst, fn.name());
             CompletableFuture<Void> arrived = ops.restore(inst, fn, lazyPagesFrom);
             return new Restored(inst.instance.snapshot(), arrived);
         } finally {
-            inst.instance.release();
             scheduleIdle(inst);
         }
     }
@@ -365,16 +385,17 @@ public final class InstanceManager implements AutoCloseable {
     public CheckpointStore.Image beginMigration(String id, boolean sealed) throws InterruptedException {
         LiveInstance inst = find(id);
         FunctionDefinition fn = definition(inst);
-        if (!inst.instance.claim()) throw TorporException.conflict("instance " + id + " is busy or already moving");
+        Claim claim = claimNow(inst, "is busy or already moving");
         try {
-            InstanceState s = inst.instance.awaitWhile(st -> st.transitional() || st == InstanceState.BUSY, settings.admissionTimeout());
-            if (s == InstanceState.PAUSED) ops.resume(inst);
-            if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpointClaimed(inst, fn);
+            if (inst.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(inst);
+            if (inst.instance.snapshot().state() == InstanceState.IDLE) ops.checkpoint(inst, fn);
             ops.transition(inst, LifecycleEvent.MIGRATE);
-            return (sealed ? images.latest(id) : images.newest(id))
+            CheckpointStore.Image image = (sealed ? images.latest(id) : images.newest(id))
                     .orElseThrow(() -> new TorporException(ErrorKind.NOT_FOUND, "instance " + id + " has no image"));
-        } catch (RuntimeException | InterruptedException e) {
-            inst.instance.release();
+            moving.put(id, claim);
+            return image;
+        } catch (RuntimeException e) {
+            claim.close();
             throw e;
         }
     }
@@ -382,15 +403,13 @@ public final class InstanceManager implements AutoCloseable {
     /** Ends a move: gone from here once the target confirmed its restore, else back to CHECKPOINTED here. */
     public void endMigration(String id, boolean moved) {
         LiveInstance inst = find(id);
-        try {
+        try (Claim claim = moving.remove(id)) {
             ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
             if (moved) {
                 images.delete(id);
                 inst.channel.close();
                 live.forget(inst);
             }
-        } finally {
-            inst.instance.release();
         }
     }
 

@@ -48,11 +48,11 @@ final class InstanceOperations {
         return versions;
     }
 
-    /** Applies an event and records the result; the one way operations change an instance. */
+    /** Applies an event, and writes the record when a restart needs it; the one way operations change an instance. */
     InstanceState transition(LiveInstance live, LifecycleEvent event) {
         InstanceState to = live.instance.apply(event, clock.instant());
         Instance.Snapshot s = live.instance.snapshot();
-        store.save(s);
+        if (event.recorded()) store.save(s);
         observer.transitioned(s, event);
         return to;
     }
@@ -76,20 +76,18 @@ final class InstanceOperations {
         observer.started(live.instance.snapshot(), Duration.between(t0, clock.instant()));
     }
 
-    /** Freezes an idle instance, unless it was taken or changed since {@code transitions} (-1: whatever it did). */
-    boolean pause(LiveInstance live, long transitions) {
-        if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.PAUSE, clock.instant())) return false;
-        recorded(live, LifecycleEvent.PAUSE);
+    /** Freezes a claimed idle instance; a failure leaves it idle, as it was, and is recorded on it. */
+    void pause(LiveInstance live) {
+        transition(live, LifecycleEvent.PAUSE);
         Instant t0 = clock.instant();
         try {
             runtime.pause(live.id());
         } catch (TorporException e) {
             abort(live, "pause", e);
-            return false;
+            return;
         }
         transition(live, LifecycleEvent.PAUSED);
         observer.paused(live.instance.snapshot(), Duration.between(t0, clock.instant()));
-        return true;
     }
 
     void resume(LiveInstance live) {
@@ -106,20 +104,11 @@ final class InstanceOperations {
     }
 
     /**
-     * Dumps an idle instance to disk and frees its memory, unless it was taken or changed since {@code transitions}
-     * (-1: whatever it did). When the dump fails the instance keeps running, idle, and the reason is recorded and
-     * thrown; the caller decides the fallback. When the dump succeeded but its image cannot be completed, the process
-     * is gone with no usable image: the instance fails, and the reason is thrown too.
+     * Dumps a claimed idle instance to disk and frees its memory. When the dump fails the instance keeps running, idle,
+     * and the reason is recorded and thrown; the caller decides the fallback. When the dump succeeded but its image
+     * cannot be completed, the process is gone with no usable image: the instance fails, and the reason is thrown too.
      */
-    boolean checkpoint(LiveInstance live, long transitions, FunctionDefinition fn) {
-        if (!live.instance.applyIfUntouched(InstanceState.IDLE, transitions, LifecycleEvent.CHECKPOINT, clock.instant())) return false;
-        recorded(live, LifecycleEvent.CHECKPOINT);
-        dump(live, fn);
-        return true;
-    }
-
-    /** The same for an idle instance the caller has claimed (a manual checkpoint, a migration). */
-    void checkpointClaimed(LiveInstance live, FunctionDefinition fn) {
+    void checkpoint(LiveInstance live, FunctionDefinition fn) {
         transition(live, LifecycleEvent.CHECKPOINT);
         dump(live, fn);
     }
@@ -261,13 +250,6 @@ final class InstanceOperations {
         live.instance.recordError(operation + " failed: " + e.detail());
         transition(live, LifecycleEvent.ABORTED);
         observer.operationFailed(live.instance.snapshot(), operation, e.detail());
-    }
-
-    /** Records a transition already applied (by {@link Instance#applyIfUntouched}). */
-    private void recorded(LiveInstance live, LifecycleEvent event) {
-        Instance.Snapshot s = live.instance.snapshot();
-        store.save(s);
-        observer.transitioned(s, event);
     }
 
     private void requireCompatible(Manifest m, FunctionDefinition fn) {

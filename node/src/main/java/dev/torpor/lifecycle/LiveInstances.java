@@ -51,12 +51,10 @@ final class LiveInstances {
         this.onExit = onExit;
     }
 
-    /** A new instance of the function, STARTING and claimed by the caller. */
-    LiveInstance create(FunctionDefinition fn) {
+    /** A new instance of the function, STARTING, not held yet: its creator claims it before {@link #takeIn}. */
+    Instance fresh(FunctionDefinition fn) {
         String id = fn.name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        Instance instance = new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
-        instance.claim();
-        return takeIn(instance, fn);
+        return new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
     }
 
     /** Holds {@code instance} from now on, and saves its record. */

@@ -84,18 +84,20 @@ final class MemoryRoom {
         return out;
     }
 
-    /** Checkpoints a victim to free its memory; true when it holds none afterwards. */
+    /**
+     * Checkpoints a victim to free its memory, holding its claim throughout (resuming a paused one first); true when
+     * it holds no memory afterwards.
+     */
     private boolean evict(LiveInstance victim) {
         if (victim == null) return false;
-        if (victim.instance.claim()) {
-            try {
+        Optional<FunctionDefinition> fn = functions.apply(victim.instance.function());
+        Optional<Claim> claim = fn.isPresent() ? victim.instance.tryClaim() : Optional.empty();
+        if (claim.isPresent()) {
+            try (Claim held = claim.get()) {
                 if (victim.instance.snapshot().state() == InstanceState.PAUSED) ops.resume(victim);
-                victim.instance.release();
-                functions.apply(victim.instance.function()).ifPresent(fn -> ops.checkpoint(victim, -1, fn));
+                if (victim.instance.snapshot().state() == InstanceState.IDLE) ops.checkpoint(victim, fn.get());
             } catch (TorporException e) {
                 // recorded on the instance; it stays resident and the caller looks for room elsewhere
-            } finally {
-                victim.instance.release();
             }
         }
         return !budget.holds(victim.id());

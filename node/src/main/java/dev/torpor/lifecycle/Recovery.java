@@ -57,24 +57,30 @@ final class Recovery {
             InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
             Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
             instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
-            LiveInstance l = live.takeIn(instance, fn.get());
-            if (state == InstanceState.STARTING) adopt(l, fn.get());
+            if (state == InstanceState.CHECKPOINTED) {
+                live.takeIn(instance, fn.get());
+                continue;
+            }
+            try (Claim claim = instance.tryClaim().orElseThrow()) { // before anyone else can see it
+                adopt(live.takeIn(instance, fn.get()), claim, fn.get());
+            }
         }
         for (String id : running) {
             if (!live.holds(id)) runtime.remove(id);
         }
     }
 
-    private void adopt(LiveInstance l, FunctionDefinition fn) throws InterruptedException {
+    private void adopt(LiveInstance l, Claim claim, FunctionDefinition fn) throws InterruptedException {
         budget.adopt(l.id(), l.instance.memoryBytes());
         try {
             l.channel.open();
             if (runtime.status(l.id()).map(st -> st.state() == ContainerStatus.State.PAUSED).orElse(false)) {
                 runtime.resume(l.id());
             }
-            if (l.instance.awaitSettled(initTimeout) != InstanceState.IDLE || !ops.checkpoint(l, -1, fn)) {
+            if (claim.settle(initTimeout) != InstanceState.IDLE) {
                 throw new TorporException(ErrorKind.FAILED, "its relay did not come back");
             }
+            ops.checkpoint(l, fn);
         } catch (TorporException e) {
             ops.fail(l, "could not be taken back after a restart: " + e.detail());
         }

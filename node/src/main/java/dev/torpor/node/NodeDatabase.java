@@ -35,9 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code synchronous=NORMAL} skips the fsync at commit, so a power cut or kernel crash can roll back the last
  * transactions (never corrupt the file). Edge devices do lose power, and a deployed function is a promise to the user,
  * so registry writes commit with {@code FULL} (one fsync of the WAL, which also makes every earlier commit durable).
- * Instance rows are saved on every state transition, twice per invocation; an fsync each would cap throughput and
- * wear flash. They stay at {@code NORMAL}: after a power cut no container is running anyway and recovery goes by the
- * checkpoint images on disk, so a rolled-back row costs stale counters, or at worst an image left without its row.
+ * Instance rows are saved on the transitions a restart needs (LifecycleEvent.recorded), once per invocation; an
+ * fsync each would cap throughput and wear flash. They stay at {@code NORMAL}: after a power cut no container is
+ * running anyway and recovery goes by the checkpoint images on disk, so a rolled-back row costs stale counters, or at
+ * worst an image left without its row.
  */
 public final class NodeDatabase implements AutoCloseable {
 
@@ -204,7 +205,7 @@ public final class NodeDatabase implements AutoCloseable {
     }
 
     private final class Instances implements InstanceStore {
-        /** Called on every state transition: one prepared upsert, no fsync (see the class comment). */
+        /** Called once per invocation and on a few other transitions: one prepared upsert, no fsync (see the class comment). */
         @Override
         public void save(Instance.Snapshot instance) {
             locked("save instance " + instance.id(), () -> {

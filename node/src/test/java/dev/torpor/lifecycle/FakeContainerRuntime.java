@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A {@link ContainerRuntime} without containers: each "container" is a {@link FakeFunction} whose relay connects to
@@ -42,6 +43,28 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     private final List<Call> calls = new ArrayList<>();
     private final Map<Verb, String> failNext = new EnumMap<>(Verb.class);
     private final List<Integer> containersAtLaunch = new ArrayList<>();
+    private final Map<Verb, Hold> holdNext = new EnumMap<>(Verb.class);
+
+    /** Where a held call waits: {@link #reached} once the call is made, and it goes on when {@link #let} says so. */
+    public static final class Hold {
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch go = new CountDownLatch(1);
+
+        void awaitReached() throws InterruptedException {
+            reached.await();
+        }
+
+        void let() {
+            go.countDown();
+        }
+    }
+
+    /** The next call of {@code verb} waits, before doing anything, until the returned hold lets it go on. */
+    synchronized Hold holdNext(Verb verb) {
+        Hold h = new Hold();
+        holdNext.put(verb, h);
+        return h;
+    }
 
     /** The next call of {@code verb} fails, changing nothing, with {@code stderr} as the tool's words. */
     public synchronized void failNext(Verb verb, String stderr) {
@@ -104,7 +127,12 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
 
     /** As CRIU does: freeze, dump, then kill unless asked to leave it running. */
     @Override
-    public synchronized void checkpoint(String id, Path imageDir, boolean leaveRunning) {
+    public void checkpoint(String id, Path imageDir, boolean leaveRunning) {
+        awaitHold(Verb.CHECKPOINT);
+        dump(id, imageDir, leaveRunning);
+    }
+
+    private synchronized void dump(String id, Path imageDir, boolean leaveRunning) {
         call(Verb.CHECKPOINT, id);
         FakeFunction f = existing(id);
         f.freeze();
@@ -148,6 +176,22 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     public synchronized void close() {
         containers.values().forEach(FakeFunction::kill);
         containers.clear();
+    }
+
+    /** Outside the lock, so the runtime serves others while a call is held. */
+    private void awaitHold(Verb verb) {
+        Hold h;
+        synchronized (this) {
+            h = holdNext.remove(verb);
+        }
+        if (h == null) return;
+        h.reached.countDown();
+        try {
+            h.go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TorporException(ErrorKind.FAILED, "interrupted while held");
+        }
     }
 
     /** Records the call, or fails it as told; a failed call changes nothing. */

@@ -10,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.InvocationResult;
+import dev.torpor.testing.Await;
 import dev.torpor.function.SuspendPolicy.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -108,4 +111,43 @@ class InstanceManagerBudgetTest extends InstanceManagerFixture {
                 .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_MANY_REQUESTS)));
     }
 
+    /**
+     * An invocation that claims the victim while it is being evicted keeps its claim when the eviction lets go: the
+     * eviction may only release what it holds itself.
+     */
+    @Test
+    void anInvocationThatClaimsAnEvictedInstanceKeepsItsClaimWhenTheEvictionEnds() throws Exception {
+        FunctionDefinition victim = onlySlotTakenBy("victim", Mode.CHECKPOINT, NEVER_MS, Duration.ofSeconds(10));
+        FunctionDefinition other = deploy("other", Mode.CHECKPOINT, NEVER_MS);
+        String id = instanceOf(victim).id();
+        FakeContainerRuntime.Hold dumping = runtime.holdNext(CHECKPOINT);
+
+        CompletableFuture<String> evicting = CompletableFuture.supplyAsync(() -> invokeQuietly(other, "x"));
+        dumping.awaitReached();
+        CompletableFuture<InvocationResult> hanging = new CompletableFuture<>();
+        Thread waker = Thread.ofPlatform().name("waker").start(() -> {
+            try {
+                hanging.complete(invokeRaw(victim, FakeFunction.HANG, Duration.ofSeconds(5)));
+            } catch (Throwable e) {
+                hanging.completeExceptionally(e);
+            }
+        });
+        Await.parked(waker); // waiting for the victim, claimed by the eviction or (as it was) by itself
+        dumping.let();
+
+        assertThat(evicting.get()).isEqualTo("x#1");
+        Await.until("the victim serves the waker", () -> manager.get(id).state() == InstanceState.BUSY);
+        assertThat(manager.get(id).claimed()).as("the waker's claim, while it is served").isTrue();
+        assertThatThrownBy(() -> manager.checkpoint(id)).isInstanceOfSatisfying(TorporException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+        assertThat(hanging.get().functionError()).as("timed out").isEqualTo(InvocationResult.UNHANDLED);
+    }
+
+    private String invokeQuietly(FunctionDefinition fn, String payload) {
+        try {
+            return invoke(fn, payload);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -37,7 +37,7 @@ abstract class InstanceManagerFixture {
 
     final FakeContainerRuntime runtime = new FakeContainerRuntime();
     final Map<String, FunctionDefinition> functions = new ConcurrentHashMap<>();
-    final InstanceStore store = new InMemoryInstanceStore();
+    final InMemoryInstanceStore store = new InMemoryInstanceStore();
     FaultyCheckpointStore images;
     MemoryBudget budget;
     InstanceManager manager;

@@ -6,6 +6,7 @@ import static dev.torpor.lifecycle.FakeContainerRuntime.Verb.START;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
@@ -16,7 +17,8 @@ import dev.torpor.function.SuspendPolicy.Mode;
 import dev.torpor.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** Invocations, suspension and its failures, gates, timeouts and restarts. */
@@ -156,22 +158,30 @@ class InstanceManagerTest extends InstanceManagerFixture {
         assertThat(runtime.verbs(id)).containsExactly("start", "checkpoint", "restore");
     }
 
-    /** A gate that lets the first question through and refuses every later one: a lease lapsing just after admission. */
-    private static ServingGate openOnce() {
-        AtomicInteger asked = new AtomicInteger();
-        return f -> {
-            if (asked.getAndIncrement() > 0) throw TorporException.conflict("the lease of " + f + " lapsed");
-        };
-    }
-
     @Test
-    void anInvocationWhoseGateClosesAfterAdmissionDoesNotWakeTheInstance() throws Exception {
+    void anInvocationWhoseGateClosesWhileItWaitsForItsInstanceDoesNotWakeIt() throws Exception {
         FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
-        checkpointedAfterOneInvocation(fn);
+        FakeContainerRuntime.Hold dumping = runtime.holdNext(CHECKPOINT);
+        invoke(fn, "a");
+        dumping.awaitReached();
+        AtomicBoolean lapsed = new AtomicBoolean();
+        ServingGate lease = f -> {
+            if (lapsed.get()) throw TorporException.conflict("the lease of " + f + " lapsed");
+        };
+        CompletableFuture<InvocationResult> waiting = new CompletableFuture<>();
+        Thread invocation = Thread.ofPlatform().name("invocation").start(() -> {
+            try {
+                waiting.complete(invokeRaw(fn, "b", Duration.ofSeconds(10), lease));
+            } catch (Throwable e) {
+                waiting.completeExceptionally(e);
+            }
+        });
+        Await.parked(invocation); // for the idle policy's checkpoint to let go of the instance
+        lapsed.set(true);
+        dumping.let();
 
-        assertThatThrownBy(() -> invokeRaw(fn, "b", Duration.ofSeconds(10), openOnce()))
-                .isInstanceOfSatisfying(TorporException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
-
+        assertThat(catchThrowable(waiting::join)).cause().isInstanceOfSatisfying(TorporException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
         assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.CHECKPOINTED);
         assertThat(runtime.count(RESTORE)).isZero();
     }
@@ -256,6 +266,35 @@ class InstanceManagerTest extends InstanceManagerFixture {
         assertThat(invoke(running, "c")).isEqualTo("c#3");
         assertThat(invoke(asleep, "d")).isEqualTo("d#2");
         assertThat(runtime.verbs(asleepId)).startsWith("start", "checkpoint", "restore");
+    }
+
+    /** The record is written once per wake: at the invocation's end, with the restore and the invocation counted. */
+    @Test
+    void aWakeServedByOneInvocationWritesTheRecordOnceAndARestartFindsItsCounts() throws Exception {
+        CountDownLatch imageWritten = new CountDownLatch(1);
+        startManager(16 * MEMORY, Duration.ofSeconds(5), new LifecycleObserver() {
+            @Override
+            public void checkpointed(Instance.Snapshot instance, Duration took, long imageBytes) {
+                imageWritten.countDown(); // after the write that records the complete image
+            }
+        });
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, NEVER_MS);
+        String id = idleAfterOneInvocation(fn);
+        manager.checkpoint(id);
+        imageWritten.await();
+        int before = store.writes().size();
+
+        assertThat(invoke(fn, "b")).isEqualTo("b#2");
+
+        Await.until("the invocation's end is written", () -> store.writes().size() > before);
+        assertThat(store.writes().subList(before, store.writes().size())).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(InstanceState.IDLE);
+            assertThat(s.restores()).isEqualTo(1);
+            assertThat(s.invocations()).isEqualTo(2);
+        });
+        restartManager();
+        assertThat(manager.get(id).restores()).isEqualTo(1);
+        assertThat(manager.get(id).invocations()).isEqualTo(2);
     }
 
     @Test

@@ -68,39 +68,75 @@ class InstanceTest {
     }
 
     @Test
-    void applyIfUntouchedLeavesAClaimedInstanceAlone() {
+    void oneHolderAtATimeAndAStaleClaimCannotEndTheNextOnesClaim() {
         Instance i = instanceIn(IDLE);
-        assertThat(i.claim()).isTrue();
-        assertThat(i.claim()).as("second claim").isFalse();
+        Claim first = i.tryClaim().orElseThrow();
+        assertThat(i.tryClaim()).as("second claim").isEmpty();
+        assertThat(i.snapshot().claimed()).isTrue();
 
-        assertThat(i.applyIfUntouched(IDLE, -1, PAUSE, T0)).isFalse();
-        assertThat(i.snapshot().state()).isEqualTo(IDLE);
+        first.close();
+        Claim second = i.tryClaim().orElseThrow();
+        first.close(); // released twice, as eviction once did
 
-        i.release();
-        assertThat(i.applyIfUntouched(IDLE, -1, PAUSE, T0)).isTrue();
-        assertThat(i.snapshot().state()).isEqualTo(PAUSING);
+        assertThat(i.snapshot().claimed()).as("the second holder's claim").isTrue();
+        assertThat(i.tryClaim()).isEmpty();
+        second.close();
+        assertThat(i.snapshot().claimed()).isFalse();
     }
 
     @Test
-    void applyIfUntouchedLeavesAnInstanceThatMovedSinceAlone() {
+    void claimIfUntouchedLeavesAClaimedInstanceAlone() {
+        Instance i = instanceIn(IDLE);
+        long seen = i.snapshot().transitions();
+        try (Claim held = i.tryClaim().orElseThrow()) {
+            assertThat(i.claimIfUntouched(seen)).isEmpty();
+        }
+        assertThat(i.claimIfUntouched(seen)).isPresent();
+    }
+
+    @Test
+    void claimIfUntouchedLeavesAnInstanceThatMovedSinceAlone() {
         Instance i = instanceIn(IDLE);
         long seen = i.snapshot().transitions();
         i.apply(DISPATCH, T0);
         i.apply(READY, T0); // back to IDLE, but it served an event meanwhile
 
-        assertThat(i.applyIfUntouched(IDLE, seen, CHECKPOINT, T0)).isFalse();
-        assertThat(i.applyIfUntouched(BUSY, -1, READY, T0)).as("not in the expected state").isFalse();
-        assertThat(i.snapshot().state()).isEqualTo(IDLE);
-
-        assertThat(i.applyIfUntouched(IDLE, i.snapshot().transitions(), CHECKPOINT, T0)).isTrue();
-        assertThat(i.snapshot().state()).isEqualTo(CHECKPOINTING);
+        assertThat(i.claimIfUntouched(seen)).isEmpty();
+        i.apply(PAUSE, T0);
+        assertThat(i.claimIfUntouched(i.snapshot().transitions())).as("not IDLE").isEmpty();
+        assertThat(i.snapshot().claimed()).isFalse();
     }
 
     @Test
     void claimRefusesFailedAndTerminalInstances() {
-        assertThat(instanceIn(FAILED).claim()).isFalse();
-        assertThat(instanceIn(STOPPED).claim()).isFalse();
-        assertThat(instanceIn(CHECKPOINTED).claim()).isTrue();
+        assertThat(instanceIn(FAILED).tryClaim()).isEmpty();
+        assertThat(instanceIn(STOPPED).tryClaim()).isEmpty();
+        assertThat(instanceIn(CHECKPOINTED).tryClaim()).isPresent();
+    }
+
+    @Test
+    void claimSettledWaitsForTheHolderAndThenForTheFunctionToAskForItsNextEvent() throws Exception {
+        Instance i = instanceIn(IDLE);
+        Claim invocation = i.tryClaim().orElseThrow();
+        i.apply(DISPATCH, T0);
+        CompletableFuture<Claim> next = new CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().name("claim-waiter").start(() -> {
+            try {
+                next.complete(i.claimSettled(Duration.ofSeconds(20), Duration.ofSeconds(20)).orElseThrow());
+            } catch (Throwable e) {
+                next.completeExceptionally(e);
+            }
+        });
+        Await.parked(waiter);
+
+        invocation.close(); // answered, but still BUSY until it asks for its next event
+        Await.until("the waiter holds the claim", () -> waiter.getState() == Thread.State.TIMED_WAITING && i.snapshot().claimed());
+        assertThat(next).isNotDone();
+        i.apply(READY, T0);
+
+        next.get(10, TimeUnit.SECONDS).close();
+        assertThat(i.snapshot().state()).isEqualTo(IDLE);
+        assertThat(i.snapshot().claimed()).isFalse();
     }
 
     @Test
