@@ -3,6 +3,7 @@ package dev.torpor.lifecycle;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.FormatVersions;
 import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.runtime.ContainerRuntime;
@@ -271,8 +272,8 @@ final class InstanceOperations {
     }
 
     private void requireCompatible(Manifest m, FunctionDefinition fn) {
-        if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + Manifest.FORMAT_VERSION);
+        if (m.formatVersion() != FormatVersions.IMAGE) {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + FormatVersions.IMAGE);
         }
         // The code's hash, not its revision number: revisions are counted per node, the bytes are the same everywhere.
         if (!m.codeSha256().equals(fn.codeSha256())) {
@@ -285,7 +286,7 @@ final class InstanceOperations {
     }
 
     private Manifest manifest(LiveInstance live, FunctionDefinition fn, Instant createdAt) {
-        return new Manifest(Manifest.FORMAT_VERSION, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
+        return new Manifest(FormatVersions.IMAGE, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
                 live.instance.memoryBytes(), createdAt, versions.runtime(), versions.criu(), versions.kernel(),
                 versions.architecture(), java.util.List.of());
     }

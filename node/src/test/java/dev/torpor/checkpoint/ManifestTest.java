@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ManifestTest {
     static Manifest manifest(List<Manifest.FileEntry> files) {
-        return new Manifest(Manifest.FORMAT_VERSION, "counter", "i-1", 3, "c29kZQ==", 64L << 20,
+        return new Manifest(FormatVersions.IMAGE, "counter", "i-1", 3, "c29kZQ==", 64L << 20,
                 Instant.parse("2025-01-02T03:04:05Z"), "runc 1.2", "4.2.1", "6.8.0", "x86_64", files);
     }
 
