@@ -6,8 +6,11 @@ import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,10 +45,16 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     private final List<Call> calls = new ArrayList<>();
     private final Map<Verb, String> failNext = new EnumMap<>(Verb.class);
     private final List<Integer> containersAtLaunch = new ArrayList<>();
+    private String cpuRefusal;
 
     /** The next call of {@code verb} fails, changing nothing, with {@code stderr} as the tool's words. */
     public synchronized void failNext(Verb verb, String stderr) {
         failNext.put(verb, stderr);
+    }
+
+    /** From now on this node's "CPU" lacks what images dumped elsewhere used, for {@code why}; null: it has it all. */
+    public synchronized void refuseCpu(String why) {
+        cpuRefusal = why;
     }
 
     /** Every lifecycle call for one instance, in order, as words. */
@@ -109,11 +118,25 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
         FakeFunction f = existing(id);
         f.freeze();
         f.dumpTo(imageDir);
+        writeCpuInfo(imageDir);
         if (leaveRunning) {
             f.thaw();
         } else {
             containers.remove(id).kill();
         }
+    }
+
+    private static void writeCpuInfo(Path imageDir) {
+        try {
+            Files.writeString(imageDir.resolve("cpuinfo.img"), "fake cpu");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<String> cpuRefusal(Path imageDir) {
+        return Optional.ofNullable(cpuRefusal);
     }
 
     @Override
