@@ -12,8 +12,11 @@ package dev.torpor.checkpoint;
  * node cuts at ({@link Recipe.FileRecipe}).
  */
 public final class FormatVersions {
-    /** A checkpoint image: its {@link Manifest} and the files it must hold. */
-    public static final int IMAGE = 1;
+    /**
+     * A checkpoint image: its {@link Manifest} and the files it must hold. 2: it holds the CPU it was dumped on
+     * ({@link Compatibility#CPU_INFO}).
+     */
+    public static final int IMAGE = 2;
     /** {@link ImageArchive}: an image as one stream to another node. */
     static final int ARCHIVE = 1;
     /** {@link ChunkWire}: backup chunks on their way to a peer. */

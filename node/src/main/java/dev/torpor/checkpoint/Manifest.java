@@ -30,6 +30,10 @@ public record Manifest(
         return files.stream().mapToLong(FileEntry::size).sum();
     }
 
+    public Compatibility.Origin origin() {
+        return new Compatibility.Origin(formatVersion, architecture, criuVersion);
+    }
+
     public Manifest withFiles(List<FileEntry> files) {
         return new Manifest(formatVersion, function, instanceId, codeRevision, codeSha256, memoryBytes, createdAt,
                 runtimeVersion, criuVersion, kernel, architecture, List.copyOf(files));

@@ -3,6 +3,7 @@ package dev.torpor.lifecycle;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.checkpoint.FormatVersions;
 import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
@@ -33,6 +34,7 @@ final class InstanceOperations {
     private final LifecycleObserver observer;
     private final Clock clock;
     private final RuntimeVersions versions;
+    private final Compatibility compatibility;
 
     InstanceOperations(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                        LifecycleObserver observer, Clock clock) {
@@ -43,10 +45,15 @@ final class InstanceOperations {
         this.observer = observer;
         this.clock = clock;
         this.versions = runtime.versions();
+        this.compatibility = new Compatibility(versions.architecture(), versions.criu(), runtime::cpuRefusal);
     }
 
     RuntimeVersions versions() {
         return versions;
+    }
+
+    Compatibility compatibility() {
+        return compatibility;
     }
 
     /** Applies an event and records the result; the one way operations change an instance. */
@@ -208,13 +215,23 @@ final class InstanceOperations {
     }
 
     /**
-     * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. With a
-     * page server, the image holds only the eager pages and the rest arrive from there after the instance runs.
+     * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept and the
+     * reservation released; an image this node cannot run (see {@link Compatibility}) is refused before CRIU is
+     * asked, and the instance stays CHECKPOINTED, saying why. With a page server, the image holds only the eager
+     * pages and the rest arrive from there after the instance runs.
      */
     CompletableFuture<Void> restore(LiveInstance live, FunctionDefinition fn, Optional<InetSocketAddress> lazyPagesFrom) {
         CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(
                 ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
-        requireCompatible(image.manifest(), fn);
+        try {
+            compatibility.require(image, fn.codeSha256());
+        } catch (TorporException e) {
+            budget.release(live.id());
+            live.instance.recordError("restore refused: " + e.detail());
+            store.save(live.instance.snapshot());
+            observer.operationFailed(live.instance.snapshot(), "restore", e.detail());
+            throw e;
+        }
         transition(live, LifecycleEvent.RESTORE);
         Instant t0 = clock.instant();
         live.channel.open();
@@ -269,20 +286,6 @@ final class InstanceOperations {
         Instance.Snapshot s = live.instance.snapshot();
         store.save(s);
         observer.transitioned(s, event);
-    }
-
-    private void requireCompatible(Manifest m, FunctionDefinition fn) {
-        if (m.formatVersion() != FormatVersions.IMAGE) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + FormatVersions.IMAGE);
-        }
-        // The code's hash, not its revision number: revisions are counted per node, the bytes are the same everywhere.
-        if (!m.codeSha256().equals(fn.codeSha256())) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made with code " + m.codeSha256()
-                    + " cannot run under code " + fn.codeSha256() + " of " + fn.name());
-        }
-        if (!m.architecture().equals(versions.architecture())) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made on " + m.architecture() + ", this node is " + versions.architecture());
-        }
     }
 
     private Manifest manifest(LiveInstance live, FunctionDefinition fn, Instant createdAt) {

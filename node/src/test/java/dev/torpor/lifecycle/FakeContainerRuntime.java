@@ -2,6 +2,7 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
@@ -128,7 +129,7 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
 
     private static void writeCpuInfo(Path imageDir) {
         try {
-            Files.writeString(imageDir.resolve("cpuinfo.img"), "fake cpu");
+            Files.writeString(imageDir.resolve(Compatibility.CPU_INFO), "fake cpu");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
