@@ -23,7 +23,6 @@ import org.apache.commons.io.output.CountingOutputStream;
  * was cut off from one that is complete; every chunk is verified against its id as it is stored.
  */
 public final class ChunkWire {
-    private static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = {'T', 'P', 'C', 'W'};
 
     private ChunkWire() {}
@@ -34,7 +33,7 @@ public final class ChunkWire {
         CountingOutputStream wire = new CountingOutputStream(CloseShieldOutputStream.wrap(out));
         try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(wire, 1 << 16))) {
             data.write(MAGIC);
-            data.writeByte(FORMAT_VERSION);
+            data.writeByte(FormatVersions.CHUNK_STREAM);
             data.writeInt(distinct.size());
             for (String id : distinct) {
                 byte[] chunk = src.read(id);
@@ -62,7 +61,7 @@ public final class ChunkWire {
             data.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) throw refused("not a chunk stream");
             int version = data.readUnsignedByte();
-            if (version != FORMAT_VERSION) throw refused("chunk stream format " + version + ", this node reads " + FORMAT_VERSION);
+            if (version != FormatVersions.CHUNK_STREAM) throw refused("chunk stream format " + version + ", this node reads " + FormatVersions.CHUNK_STREAM);
             int count = data.readInt();
             if (count < 0) throw refused("a count of " + count + " chunks");
             byte[] id = new byte[32];

@@ -43,7 +43,6 @@ import org.apache.commons.io.output.CountingOutputStream;
  * differs) or local I/O failed. Either way nothing is left behind.
  */
 public final class ImageArchive {
-    private static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = {'T', 'P', 'I', 'A'};
     private static final int FLAG_ZSTD = 1;
     /**
@@ -63,7 +62,7 @@ public final class ImageArchive {
         try {
             CountingOutputStream wire = new CountingOutputStream(CloseShieldOutputStream.wrap(out));
             wire.write(MAGIC);
-            wire.write(new byte[] {FORMAT_VERSION, (byte) (compress ? FLAG_ZSTD : 0)});
+            wire.write(new byte[] {FormatVersions.ARCHIVE, (byte) (compress ? FLAG_ZSTD : 0)});
             OutputStream body = compress ? new ZstdOutputStream(wire, ZSTD_LEVEL) : wire;
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new BufferedOutputStream(body, BUFFER), UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -124,7 +123,7 @@ public final class ImageArchive {
         byte[] header = in.readNBytes(MAGIC.length + 2);
         if (header.length < MAGIC.length + 2) throw failed("the stream ended inside the header");
         if (!Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) throw refused("not a Torpor image archive");
-        if (header[4] != FORMAT_VERSION) throw refused("archive format " + header[4] + ", this node reads " + FORMAT_VERSION);
+        if (header[4] != FormatVersions.ARCHIVE) throw refused("archive format " + header[4] + ", this node reads " + FormatVersions.ARCHIVE);
         if ((header[5] & ~FLAG_ZSTD) != 0) throw refused("unknown archive flags " + header[5]);
         return (header[5] & FLAG_ZSTD) != 0 ? new ZstdInputStream(in) : in;
     }

@@ -21,7 +21,6 @@ public record Manifest(
         String architecture,
         List<FileEntry> files) {
 
-    public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
 
     /** One file of the image; CRC32C is cheap enough to take on every dump and to check wherever the image goes. */
@@ -29,6 +28,10 @@ public record Manifest(
 
     public long totalBytes() {
         return files.stream().mapToLong(FileEntry::size).sum();
+    }
+
+    public Compatibility.Origin origin() {
+        return new Compatibility.Origin(formatVersion, architecture, criuVersion);
     }
 
     public Manifest withFiles(List<FileEntry> files) {

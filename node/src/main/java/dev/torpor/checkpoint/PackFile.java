@@ -22,7 +22,7 @@ import java.util.HexFormat;
  * data, an open one by reading its records, which also finds where a crash cut the last one off.
  */
 final class PackFile implements Closeable {
-    private static final int MAGIC = 0x54504b31; // "TPK1"
+    private static final int MAGIC = 0x54504b30 + FormatVersions.PACK; // "TPK" and the version's digit
     private static final int HEADER = 32 + 4;
     private static final int INDEX_ENTRY = 32 + 8 + 4;
     private static final int TRAILER = 8 + 4 + 4;

@@ -4,14 +4,12 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.ImageArchive;
-import dev.torpor.checkpoint.Manifest;
 import dev.torpor.checkpoint.criu.CriuPageServer;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.runtime.MigrationSupport;
-import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -42,15 +40,9 @@ public final class MigrationReceiver {
 
     /** Refuses (INCOMPATIBLE_IMAGE, TOO_MANY_REQUESTS) what could not run here; says whether the code is here already. */
     public Map<String, Object> prepare(MigrationOffer offer) {
-        RuntimeVersions here = instances.versions();
-        if (!here.architecture().equals(offer.architecture())) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "this node is " + here.architecture()
-                    + ", the image would be " + offer.architecture());
-        }
-        if (CriuVersion.parse(here.criu()).olderThan(CriuVersion.parse(offer.criu()))) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "this node's CRIU (" + here.criu()
-                    + ") is older than the source's (" + offer.criu() + ")");
-        }
+        instances.compatibility().refusal(offer.origin()).ifPresent(r -> {
+            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "the image would not restore here: " + r.reason());
+        });
         if (!instances.canMakeRoom(offer.memoryBytes())) {
             throw TorporException.throttled("no room here for " + offer.memoryBytes()
                     + " bytes more within the memory budget");
@@ -68,7 +60,8 @@ public final class MigrationReceiver {
     }
 
     /**
-     * Reads the image (checksums verified before anything is restored), restores it, and only then says yes. After a
+     * Reads the image (checksums verified before anything is restored), restores it (the restore checks that it can
+     * run here, as every restore does: {@link dev.torpor.checkpoint.Compatibility}), and only then says yes. After a
      * post-copy restore ({@code postCopyFrom} present) the instance already runs while its other pages arrive from
      * the source; this node tells the source when it has them all, or that it gave up and dropped its copy.
      */
@@ -79,11 +72,7 @@ public final class MigrationReceiver {
         RemotePages remote = null;
         CriuPageServer pageServer = null;
         try {
-            Manifest m = ImageArchive.read(body, dir, bytes -> { });
-            if (!m.codeSha256().equals(fn.codeSha256())) {
-                throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "the image runs code " + m.codeSha256()
-                        + ", " + function + " here is " + fn.codeSha256());
-            }
+            ImageArchive.read(body, dir, bytes -> { });
             instances.adoptCheckpointed(instanceId, fn);
             Optional<InetSocketAddress> lazyFrom = Optional.empty();
             if (postCopyFrom.isPresent()) {

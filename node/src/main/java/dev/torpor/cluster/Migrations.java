@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Compatibility;
+import dev.torpor.checkpoint.FormatVersions;
 import dev.torpor.checkpoint.EagerPart;
 import dev.torpor.checkpoint.ImageArchive;
 import dev.torpor.function.CodeStore;
@@ -92,7 +94,8 @@ public final class Migrations {
         MigrationMode mode;
         try {
             JsonNode answer = peers.call(target, "POST", "/torpor/v1/migrations/prepare",
-                    new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(), v.architecture(), v.criu()), CALL);
+                    new MigrationOffer(fn.name(), fn.codeSha256(), fn.memoryBytes(),
+                            new Compatibility.Origin(FormatVersions.IMAGE, v.architecture(), v.criu())), CALL);
             mode = mode(asked, answer.path("postCopy").asBoolean(false), target);
             if (!answer.path("hasCode").asBoolean()) sendReplica(peers, code, target, fn);
         } catch (TorporException e) {

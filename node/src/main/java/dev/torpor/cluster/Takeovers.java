@@ -71,7 +71,8 @@ final class Takeovers {
     /**
      * Rebuilds the newest backup as this node's checkpointed instance, unless an earlier try got that far, then serves
      * it here: invocations stop going to the old owner and the instance is restored (a failed restore keeps the image,
-     * and the next invocation restores it, as for any checkpointed instance).
+     * and the next invocation restores it, as for any checkpointed instance; a backup this node cannot run is refused
+     * by the restore's one compatibility check, which says why in the instance's last error).
      */
     private void finish(Lease lease) {
         String function = lease.function();

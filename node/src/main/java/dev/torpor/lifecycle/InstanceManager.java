@@ -4,6 +4,7 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
@@ -81,6 +82,11 @@ public final class InstanceManager implements AutoCloseable {
 
     public RuntimeVersions versions() {
         return ops.versions();
+    }
+
+    /** What decides whether an image can be restored here: every restore asks it. */
+    public Compatibility compatibility() {
+        return ops.compatibility();
     }
 
     public MemoryBudget budget() {

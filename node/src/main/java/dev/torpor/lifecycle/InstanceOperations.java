@@ -3,6 +3,8 @@ package dev.torpor.lifecycle;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Compatibility;
+import dev.torpor.checkpoint.FormatVersions;
 import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.runtime.ContainerRuntime;
@@ -32,6 +34,7 @@ final class InstanceOperations {
     private final LifecycleObserver observer;
     private final Clock clock;
     private final RuntimeVersions versions;
+    private final Compatibility compatibility;
 
     InstanceOperations(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                        LifecycleObserver observer, Clock clock) {
@@ -42,10 +45,15 @@ final class InstanceOperations {
         this.observer = observer;
         this.clock = clock;
         this.versions = runtime.versions();
+        this.compatibility = new Compatibility(versions.architecture(), versions.criu(), runtime::cpuRefusal);
     }
 
     RuntimeVersions versions() {
         return versions;
+    }
+
+    Compatibility compatibility() {
+        return compatibility;
     }
 
     /** Applies an event, and writes the record when a restart needs it; the one way operations change an instance. */
@@ -196,13 +204,23 @@ final class InstanceOperations {
     }
 
     /**
-     * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept. With a
-     * page server, the image holds only the eager pages and the rest arrive from there after the instance runs.
+     * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept and the
+     * reservation released; an image this node cannot run (see {@link Compatibility}) is refused before CRIU is
+     * asked, and the instance stays CHECKPOINTED, saying why. With a page server, the image holds only the eager
+     * pages and the rest arrive from there after the instance runs.
      */
     CompletableFuture<Void> restore(LiveInstance live, FunctionDefinition fn, Optional<InetSocketAddress> lazyPagesFrom) {
         CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(
                 ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
-        requireCompatible(image.manifest(), fn);
+        try {
+            compatibility.require(image, fn.codeSha256());
+        } catch (TorporException e) {
+            budget.release(live.id());
+            live.instance.recordError("restore refused: " + e.detail());
+            store.save(live.instance.snapshot());
+            observer.operationFailed(live.instance.snapshot(), "restore", e.detail());
+            throw e;
+        }
         transition(live, LifecycleEvent.RESTORE);
         Instant t0 = clock.instant();
         live.channel.open();
@@ -252,22 +270,8 @@ final class InstanceOperations {
         observer.operationFailed(live.instance.snapshot(), operation, e.detail());
     }
 
-    private void requireCompatible(Manifest m, FunctionDefinition fn) {
-        if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image format " + m.formatVersion() + " is not " + Manifest.FORMAT_VERSION);
-        }
-        // The code's hash, not its revision number: revisions are counted per node, the bytes are the same everywhere.
-        if (!m.codeSha256().equals(fn.codeSha256())) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made with code " + m.codeSha256()
-                    + " cannot run under code " + fn.codeSha256() + " of " + fn.name());
-        }
-        if (!m.architecture().equals(versions.architecture())) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "image made on " + m.architecture() + ", this node is " + versions.architecture());
-        }
-    }
-
     private Manifest manifest(LiveInstance live, FunctionDefinition fn, Instant createdAt) {
-        return new Manifest(Manifest.FORMAT_VERSION, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
+        return new Manifest(FormatVersions.IMAGE, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
                 live.instance.memoryBytes(), createdAt, versions.runtime(), versions.criu(), versions.kernel(),
                 versions.architecture(), java.util.List.of());
     }

@@ -22,8 +22,9 @@ public interface ContainerRuntime {
     void resume(String id);
 
     /**
-     * Dumps the container into {@code imageDir}. Unless {@code leaveRunning}, the container is gone afterwards and
-     * its memory freed; on failure it keeps running as before.
+     * Dumps the container into {@code imageDir}, with a description of this node's CPU beside CRIU's files
+     * ({@code cpuinfo.img}, as {@code criu cpuinfo dump} writes it). Unless {@code leaveRunning}, the container is
+     * gone afterwards and its memory freed; on failure it keeps running as before.
      */
     void checkpoint(String id, Path imageDir, boolean leaveRunning);
 
@@ -36,6 +37,12 @@ public interface ContainerRuntime {
      * runs; the future completes when every page has arrived, or fails, and then the container is broken.
      */
     CompletableFuture<Void> restoreLazily(ContainerSpec spec, Path imageDir, OutputStream output, InetSocketAddress pageServer);
+
+    /**
+     * Why this node's CPU cannot run what was dumped into {@code imageDir} on the CPU its {@code cpuinfo.img}
+     * describes ({@code criu cpuinfo check}), or empty when it has every feature that one had.
+     */
+    Optional<String> cpuRefusal(Path imageDir);
 
     default MigrationSupport migrationSupport() {
         return MigrationSupport.NONE;

@@ -18,7 +18,7 @@ class DirectoryCheckpointStoreTest {
     Path root;
 
     private static Manifest manifest(String id) {
-        return new Manifest(Manifest.FORMAT_VERSION, "fn", id, 1, "sha", 128L << 20, Instant.EPOCH, "runc", "criu", "6.1",
+        return new Manifest(FormatVersions.IMAGE, "fn", id, 1, "sha", 128L << 20, Instant.EPOCH, "runc", "criu", "6.1",
                 "amd64", List.of());
     }
 

@@ -74,14 +74,18 @@ class ChunkCollectorTest {
         a.invoke(other, "y");
         String id = a.instanceOf(fn);
         String otherId = a.instanceOf(other);
-        Set<String> oldest = null;
+        List<Set<String>> copies = new ArrayList<>();
         for (int i = 0; i < BackupReceiver.KEEP; i++) {
             a.invoke(fn, "x");
             FakeNode.Upload upload = a.send(b, fn, id);
             upload.commit();
-            if (oldest == null) oldest = upload.chunks();
+            copies.add(upload.chunks());
         }
         FakeNode.Upload arriving = a.send(b, other, otherId); // its chunks are stored; its commit comes later
+        // The oldest copy's own chunks: those it shares with later ones (the CPU's description) stay.
+        Set<String> oldest = new HashSet<>(copies.getFirst());
+        oldest.removeAll(union(copies.subList(1, copies.size())));
+        oldest.removeAll(arriving.chunks());
 
         a.invoke(fn, "x");
         a.backUpTo(b, fn, id); // evicts the oldest copy of counter, while other's copy is still arriving

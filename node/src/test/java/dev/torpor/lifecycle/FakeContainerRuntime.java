@@ -2,12 +2,16 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.RuntimeVersions;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -65,10 +69,16 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
         holdNext.put(verb, h);
         return h;
     }
+    private String cpuRefusal;
 
     /** The next call of {@code verb} fails, changing nothing, with {@code stderr} as the tool's words. */
     public synchronized void failNext(Verb verb, String stderr) {
         failNext.put(verb, stderr);
+    }
+
+    /** From now on this node's "CPU" lacks what images dumped elsewhere used, for {@code why}; null: it has it all. */
+    public synchronized void refuseCpu(String why) {
+        cpuRefusal = why;
     }
 
     /** Every lifecycle call for one instance, in order, as words. */
@@ -137,11 +147,25 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
         FakeFunction f = existing(id);
         f.freeze();
         f.dumpTo(imageDir);
+        writeCpuInfo(imageDir);
         if (leaveRunning) {
             f.thaw();
         } else {
             containers.remove(id).kill();
         }
+    }
+
+    private static void writeCpuInfo(Path imageDir) {
+        try {
+            Files.writeString(imageDir.resolve(Compatibility.CPU_INFO), "fake cpu");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<String> cpuRefusal(Path imageDir) {
+        return Optional.ofNullable(cpuRefusal);
     }
 
     @Override

@@ -11,12 +11,16 @@ final class CriuLog {
 
     /** The last {@code n} error lines of {@code log}; none when there is no log (the exit status is all there is). */
     static List<String> lastErrors(Path log, int n) {
-        List<String> errors;
         try {
-            errors = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("Error") || l.contains("error")).toList() : List.of();
+            return Files.exists(log) ? lastErrors(Files.readAllLines(log), n) : List.of();
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The last {@code n} error lines of what CRIU printed. */
+    static List<String> lastErrors(List<String> lines, int n) {
+        List<String> errors = lines.stream().filter(l -> l.contains("Error") || l.contains("error")).toList();
         return errors.subList(Math.max(0, errors.size() - n), errors.size());
     }
 }

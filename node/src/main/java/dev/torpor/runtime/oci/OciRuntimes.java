@@ -11,16 +11,17 @@ public final class OciRuntimes {
     private OciRuntimes() {}
 
     /**
-     * runc keeping its state under {@code dir/state} and this node's files under {@code dir/containers}, with the
-     * shared read-only root filesystem in {@code dir/rootfs}. Several nodes on one host each get their own {@code dir},
-     * and names (network namespaces, cgroups) scoped by a hash of it, stable across restarts.
+     * runc keeping its state under {@code dir/state}, this node's files under {@code dir/containers} and its CPU's
+     * description in {@code dir/cpu}, with the shared read-only root filesystem in {@code dir/rootfs}. Several nodes on
+     * one host each get their own {@code dir}, and names (network namespaces, cgroups) scoped by a hash of it, stable
+     * across restarts.
      */
     public static ContainerRuntime runc(String runcBinary, Path dir) {
         try {
             Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"));
             Path criuConfig = CriuConfig.prepare(dir);
             return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, criuConfig, CgroupMemory.host(),
-                    scopeOf(dir));
+                    scopeOf(dir), new CpuInfo(dir.resolve("cpu")));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot prepare the container root filesystem in " + dir, e);
         }

@@ -45,11 +45,13 @@ final class RuncRuntime implements ContainerRuntime {
     private final String scope;
     private final NetworkNamespace netns;
     private final Path stateRoot;
+    private final CpuInfo cpu;
     private volatile MigrationSupport migrationSupport;
 
     /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
     RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, Path criuConfig, CgroupMemory cgroups,
-                String scope) {
+                String scope, CpuInfo cpu) {
+        this.cpu = cpu;
         this.criuConfig = criuConfig;
         this.runcBinary = runcBinary;
         this.scope = scope;
@@ -118,6 +120,7 @@ final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot make the image directory " + imageDir, e);
         }
+        cpu.copyInto(imageDir); // before the dump: should it fail, the container has not been touched
         // Freeze first: CRIU freezes the container's cgroup itself, but when its first look finds the freezer still
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
@@ -135,6 +138,11 @@ final class RuncRuntime implements ContainerRuntime {
             // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path.
             netns.removeLater(id);
         }
+    }
+
+    @Override
+    public Optional<String> cpuRefusal(Path imageDir) {
+        return cpu.refusal(imageDir);
     }
 
     @Override

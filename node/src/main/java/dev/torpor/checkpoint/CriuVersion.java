@@ -1,4 +1,4 @@
-package dev.torpor.cluster;
+package dev.torpor.checkpoint;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
