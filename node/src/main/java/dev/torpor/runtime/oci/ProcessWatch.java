@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Waits for a host command under two bounds, killing its whole {@link ProcessTree} at either: a deadline, and (for
@@ -28,11 +31,16 @@ final class ProcessWatch {
 
     private ProcessWatch() {}
 
-    /** Returns once {@code p} has exited; throws TIMEOUT or FAILED, naming {@code what}, after killing its tree. */
+    /**
+     * Returns once {@code p} has exited; throws TIMEOUT or FAILED, naming {@code what}, after killing its tree. Waits
+     * on {@code onExit}, which parks a virtual caller; {@code Process.waitFor} holds a monitor, pinning the
+     * carrier on JDK 21 for as long as a restore takes.
+     */
     static void await(Process p, String what, Duration timeout, CappedLog log) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Process> exited = p.onExit();
         try {
-            while (!p.waitFor(Math.min(LOOK_EVERY_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+            while (!exitedWithin(exited, Math.min(LOOK_EVERY_MS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)))) {
                 if (System.nanoTime() - deadline >= 0) {
                     ProcessTree.kill(p.toHandle());
                     throw new TorporException(ErrorKind.TIMEOUT, what + " did not finish within " + timeout.toSeconds()
@@ -50,6 +58,17 @@ final class ProcessWatch {
             ProcessTree.kill(p.toHandle());
             Thread.currentThread().interrupt();
             throw new TorporException(ErrorKind.FAILED, "interrupted while waiting for " + what, e);
+        }
+    }
+
+    private static boolean exitedWithin(CompletableFuture<Process> exited, long millis) throws InterruptedException {
+        try {
+            exited.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("onExit never fails", e);
         }
     }
 
