@@ -16,13 +16,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
-import dev.torpor.cluster.PeerClient;
 import dev.torpor.cluster.PeerNode;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,16 +32,16 @@ final class InvokeHandler {
     private final InstanceManager instances;
     private final Migrations migrations;
     private final Failover failover;
-    private final PeerClient peers;
+    private final InvocationForwarder forwarder;
     private final LambdaAccount account;
 
     InvokeHandler(Deployments deployments, InstanceManager instances, Migrations migrations, Failover failover,
-                  PeerClient peers, LambdaAccount account) {
+                  InvocationForwarder forwarder, LambdaAccount account) {
         this.deployments = deployments;
         this.instances = instances;
         this.migrations = migrations;
         this.failover = failover;
-        this.peers = peers;
+        this.forwarder = forwarder;
         this.account = account;
     }
 
@@ -62,7 +58,9 @@ final class InvokeHandler {
         // Before looking for where it lives: settling the lease may find it lives elsewhere now.
         Optional<String> fenced = failover.refusal(fn.name());
         Optional<PeerNode> elsewhere = migrations.whereIs(fn.name(), Duration.ofSeconds(fn.timeoutSeconds() + 30L));
-        if (elsewhere.isPresent()) return forward(elsewhere.get(), fn, type, payload, r);
+        if (elsewhere.isPresent()) {
+            return forwarder.forward(elsewhere.get(), fn.name(), type, payload, r, Duration.ofSeconds(fn.timeoutSeconds() + 60L));
+        }
         if (fenced.isPresent()) throw TorporException.conflict(fenced.get());
         Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
                 System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
@@ -76,20 +74,6 @@ final class InvokeHandler {
             case "DryRun" -> Response.empty(204);
             default -> throw TorporException.invalid("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not " + type);
         };
-    }
-
-    /** The function moved to another node: the caller gets that node's answer, through the same Lambda API. */
-    private Response forward(PeerNode peer, FunctionDefinition fn, String type, byte[] payload, Request r) {
-        Map<String, String> headers = new HashMap<>(Map.of("X-Amz-Invocation-Type", type, "Content-Type", "application/json"));
-        if (r.header("X-Amz-Client-Context") != null) headers.put("X-Amz-Client-Context", r.header("X-Amz-Client-Context"));
-        HttpResponse<byte[]> answer = peers.send(peer, "POST", "/2015-03-31/functions/" + fn.name() + "/invocations",
-                headers, payload, Duration.ofSeconds(fn.timeoutSeconds() + 60L));
-        Map<String, String> relayed = new HashMap<>();
-        for (String h : List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType", ErrorKind.HEADER)) {
-            answer.headers().firstValue(h).ifPresent(v -> relayed.put(h, v));
-        }
-        relayed.put("X-Torpor-Served-By", peer.id());
-        return new Response(answer.statusCode(), relayed, answer.body());
     }
 
     /** Lambda takes JSON events only; read as a stream, so a large payload is checked without building a tree of it. */

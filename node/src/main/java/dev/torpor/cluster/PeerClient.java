@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** This node speaking to another's API: plain HTTP, errors turned back into the kinds the peer reported. */
@@ -23,12 +25,31 @@ public final class PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /**
+     * Requests in flight to all peers at once, and so connections (HTTP/1.1 carries one exchange at a time; idle
+     * ones are dropped after the client's keep-alive timeout). Forwarded invocations hold theirs for as long as
+     * the function runs; past this many, callers wait a little and are then refused rather than open sockets
+     * without end (the audit's two nodes piled up 5,240 of them).
+     */
+    private static final int MAX_IN_FLIGHT = 64;
+    private static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** The node's own key, on a node whose peers check signatures. */
     private final Optional<RequestSigner> signer;
+    private final int maxInFlight;
+    private final Semaphore inFlight;
+    private final Duration queueWait;
 
     public PeerClient(Optional<RequestSigner> signer) {
+        this(signer, MAX_IN_FLIGHT, QUEUE_WAIT);
+    }
+
+    PeerClient(Optional<RequestSigner> signer, int maxInFlight, Duration queueWait) {
         this.signer = signer;
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.queueWait = queueWait;
     }
 
     /** A raw exchange: what callers that relay a response (forwarded invocations) need; {@code body} null for none. */
@@ -46,6 +67,15 @@ public final class PeerClient {
         headers.forEach(b::header);
         signer.ifPresent(s -> s.headers(method, uri, signedBody).forEach(b::header));
         try {
+            if (!inFlight.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "node " + peer.id() + " not asked: "
+                        + maxInFlight + " requests to other nodes are already under way");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TorporException(ErrorKind.FAILED, "interrupted before talking to node " + peer.id(), e);
+        }
+        try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
             throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "node " + peer.id() + " (" + peer.endpoint() + ") is not reachable", e);
@@ -54,6 +84,8 @@ public final class PeerClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "interrupted talking to node " + peer.id(), e);
+        } finally {
+            inFlight.release();
         }
     }
 

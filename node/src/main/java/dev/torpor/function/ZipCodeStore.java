@@ -6,22 +6,26 @@ import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 
 /**
- * Code under {@code <root>/<name>/<revision>/}. A revision is unpacked into a staging directory inside the root and
- * renamed into place only once it is whole, so a reader never sees half a revision and a rejected zip leaves nothing.
- * Staging and doomed directories start with a dot, which no function name has.
+ * Code under {@code <root>/<name>/<revision>/}. A revision is unpacked into a staging directory inside the root,
+ * flushed to the device, and renamed into place only once it is whole, so neither a reader nor a node back from a
+ * crash or power loss sees half a revision, and a rejected zip leaves nothing. Staging and doomed directories start
+ * with a dot, which no function name has, and are swept at start.
  */
 final class ZipCodeStore implements CodeStore {
     private static final String STAGING_PREFIX = ".incoming-";
@@ -52,11 +56,14 @@ final class ZipCodeStore implements CodeStore {
         try {
             staging = Files.createTempDirectory(root, STAGING_PREFIX);
             CodeUnzipper.unzip(zip, staging, maxUnzippedBytes);
+            syncTree(staging);
             Files.createDirectories(target.getParent());
             Path zipTmp = Files.createTempFile(root, STAGING_PREFIX, ".zip");
             Files.write(zipTmp, zip);
+            sync(zipTmp);
             Files.move(zipTmp, zip(functionName, revision), ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.move(staging, target, ATOMIC_MOVE);
+            sync(target.getParent());
         } catch (RuntimeException | IOException e) {
             TorporException failure = asTorpor(e, functionName, revision);
             try {
@@ -108,6 +115,20 @@ final class ZipCodeStore implements CodeStore {
             removeTree(doomed);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "Cannot delete " + doomed, e);
+        }
+    }
+
+    /** Every file and directory of the tree, links left alone (they hold no data and cannot be opened as themselves). */
+    private static void syncTree(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path p : (Iterable<Path>) paths.filter(p -> !Files.isSymbolicLink(p))::iterator) sync(p);
+        }
+    }
+
+    /** Flushes a file's data, or a directory's entries, to the device. */
+    private static void sync(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

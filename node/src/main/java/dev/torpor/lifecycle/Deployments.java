@@ -58,8 +58,17 @@ public final class Deployments {
     public synchronized FunctionDefinition updateCode(String name, byte[] zip) {
         FunctionDefinition old = get(name);
         int revision = old.revision() + 1;
+        // The registry is the record: code for a revision it does not know is what an update that died before it
+        // was recorded left (killed mid-upload), not code anyone runs, and must not block this update.
+        code.deleteRevision(name, revision);
         StoredCode stored = code.store(name, revision, zip);
-        FunctionDefinition updated = registry.update(withCode(old, stored, revision));
+        FunctionDefinition updated;
+        try {
+            updated = registry.update(withCode(old, stored, revision));
+        } catch (TorporException e) {
+            code.deleteRevision(name, revision);
+            throw e;
+        }
         instances.retire(name);
         code.deleteRevision(name, old.revision());
         return updated;

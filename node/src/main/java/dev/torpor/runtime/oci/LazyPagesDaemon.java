@@ -22,13 +22,15 @@ final class LazyPagesDaemon {
 
     private final Process process;
     private final Path workDir;
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
     private LazyPagesDaemon(Process process, Path workDir) {
         this.process = process;
         this.workDir = workDir;
     }
 
-    static LazyPagesDaemon start(Path imageDir, Path workDir, InetSocketAddress pageServer) {
+    /** {@code timeout} bounds the whole pull: past it, or past its log cap, the daemon is killed and the restore fails. */
+    static LazyPagesDaemon start(Path imageDir, Path workDir, InetSocketAddress pageServer, Duration timeout) {
         Process p;
         try {
             p = new ProcessBuilder("criu", "lazy-pages", "--page-server", "--address", pageServer.getHostString(),
@@ -40,6 +42,7 @@ final class LazyPagesDaemon {
         }
         LazyPagesDaemon daemon = new LazyPagesDaemon(p, workDir);
         daemon.awaitListening();
+        daemon.watch(timeout);
         return daemon;
     }
 
@@ -61,15 +64,26 @@ final class LazyPagesDaemon {
         }
     }
 
-    /** Completes when the daemon has delivered every page; fails with the reason from its log otherwise. */
-    CompletableFuture<Void> finished() {
-        return process.onExit().thenAccept(p -> {
-            if (p.exitValue() != 0) throw failure("criu lazy-pages failed (" + p.exitValue() + ")");
+    /** A platform thread, as it mostly sleeps in waitFor for as long as the pages take. */
+    private void watch(Duration timeout) {
+        Thread.ofPlatform().daemon().name("lazy-pages-" + process.pid()).start(() -> {
+            try {
+                ProcessWatch.await(process, "criu lazy-pages", timeout, ProcessWatch.CappedLog.criu(workDir.resolve(LOG)));
+                if (process.exitValue() != 0) throw failure("criu lazy-pages failed (" + process.exitValue() + ")");
+                finished.complete(null);
+            } catch (TorporException e) {
+                finished.completeExceptionally(e);
+            }
         });
     }
 
+    /** Completes when the daemon has delivered every page; fails with the reason from its log otherwise. */
+    CompletableFuture<Void> finished() {
+        return finished;
+    }
+
     void stop() {
-        process.destroyForcibly();
+        ProcessTree.kill(process.toHandle());
     }
 
     private TorporException failure(String what) {

@@ -10,7 +10,6 @@ import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 
@@ -32,8 +30,14 @@ import org.apache.commons.io.file.PathUtils;
  */
 final class RuncRuntime implements ContainerRuntime {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** runc's own verbs (state, pause, resume, delete) and {@code criu check}: a Go or C start and a few syscalls. */
     private static final Duration QUICK = Duration.ofSeconds(30);
-    private static final Duration DUMP_OR_RESTORE = Duration.ofMinutes(5);
+    /** {@code runc run}: a container start, with its namespaces and mounts, on a slow device. */
+    private static final Duration START = Duration.ofSeconds(60);
+    /** A dump or restore's work that does not grow with memory: freezing, the image's small files, runc itself. */
+    private static final Duration CRIU_BASE = Duration.ofSeconds(60);
+    /** The pages' part: the slowest storage (an SD card) or link an edge node is expected to move them through. */
+    private static final long CRIU_BYTES_PER_SECOND = 8L * 1024 * 1024;
     private static final int LOG_TAIL_LINES = 12;
 
     private final RuncArgs runc;
@@ -66,7 +70,7 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void start(ContainerSpec spec, OutputStream output) {
         Path bundle = prepareBundle(spec);
-        launch("run", runc.run(spec.id(), bundle, freshLog(spec.id())), spec.id(), output, null);
+        launch("run", runc.run(spec.id(), bundle, freshLog(spec.id())), spec.id(), output, null, START);
     }
 
     @Override
@@ -85,10 +89,12 @@ final class RuncRuntime implements ContainerRuntime {
         }
         Path bundle = prepareBundle(spec);
         Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
-        Optional<LazyPagesDaemon> daemon = lazyPagesFrom.map(from -> LazyPagesDaemon.start(imageDir, criuWork, from));
+        // Lazily, the pages are not in the image yet: the memory limit bounds what will come.
+        Duration timeout = criuTimeout(lazyPagesFrom.isPresent() ? spec.memoryLimitBytes() : bytesUnder(imageDir));
+        Optional<LazyPagesDaemon> daemon = lazyPagesFrom.map(from -> LazyPagesDaemon.start(imageDir, criuWork, from, timeout));
         try {
             launch("restore", runc.restore(spec.id(), bundle, imageDir, criuWork, freshLog(spec.id()), daemon.isPresent()),
-                    spec.id(), output, criuWork.resolve("restore.log"));
+                    spec.id(), output, criuWork.resolve("restore.log"), timeout);
         } catch (TorporException e) {
             daemon.ifPresent(LazyPagesDaemon::stop);
             throw e;
@@ -126,13 +132,21 @@ final class RuncRuntime implements ContainerRuntime {
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
         // restore comes back thawed.
         ProcessRunner.run(runc.pause(id), QUICK);
-        ProcessRunner.Result r = ProcessRunner.runAllowingFailure(
-                runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)), DUMP_OR_RESTORE);
+        Path dumpLog = criuWork.resolve("dump.log");
+        ProcessRunner.Result r;
+        try {
+            r = ProcessRunner.runAllowingFailure(runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)),
+                    criuTimeout(residentBytes(id)), ProcessWatch.CappedLog.criu(dumpLog));
+        } catch (TorporException e) {
+            // CRIU killed mid-dump has let go of the tasks (ptrace ends with it): they run on, as before.
+            ProcessRunner.runAllowingFailure(runc.resume(id), QUICK);
+            throw e;
+        }
         if (r.exitStatus() != 0 || leaveRunning) {
             ProcessRunner.runAllowingFailure(runc.resume(id), QUICK); // running as before (CRIU re-freezes what it found frozen)
         }
         if (r.exitStatus() != 0) {
-            throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, criuWork.resolve("dump.log"));
+            throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, dumpLog);
         }
         if (!leaveRunning) {
             // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path.
@@ -228,7 +242,7 @@ final class RuncRuntime implements ContainerRuntime {
      * once it has exited, and a detaching runc exits as soon as the container runs, after which the function's next
      * write would fail with EPIPE (and kill it). {@code cat} reads until the last writer, the container, is gone.
      */
-    private void launch(String verb, List<String> argv, String id, OutputStream output, Path criuLog) {
+    private void launch(String verb, List<String> argv, String id, OutputStream output, Path criuLog, Duration timeout) {
         Process p;
         Process reader;
         try {
@@ -240,16 +254,12 @@ final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot run " + runcBinary, e);
         }
-        Thread.ofVirtual().name("output-" + id).start(() -> copy(reader.getInputStream(), output));
+        PipeReaders.copy(reader.getInputStream(), output, "output-" + id);
         try {
-            if (!p.waitFor(DUMP_OR_RESTORE.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                remove(id);
-                throw new TorporException(ErrorKind.OPERATION_TIMEOUT, "runc " + verb + " of " + id + " hung");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TorporException(ErrorKind.FAILED, "interrupted while starting " + id, e);
+            ProcessWatch.await(p, "runc " + verb + " of " + id, timeout, criuLog == null ? null : ProcessWatch.CappedLog.criu(criuLog));
+        } catch (TorporException e) {
+            remove(id);
+            throw e;
         }
         if (p.exitValue() != 0) {
             TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
@@ -259,25 +269,10 @@ final class RuncRuntime implements ContainerRuntime {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out) {
-        byte[] buf = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            // the container is gone or the sink closed: its output ends here
-        }
-    }
-
     /** A failure carrying runc's own error lines and the end of CRIU's log, which is where the reason is. */
     private TorporException failure(String what, int exit, String id, Path criuLog) {
         StringBuilder why = new StringBuilder();
-        for (String line : lines(dir(id).resolve("runc.log"))) {
+        for (String line : CriuLog.tailLines(dir(id).resolve("runc.log"), CriuLog.TAIL_BYTES)) {
             try {
                 JsonNode entry = JSON.readTree(line);
                 String level = entry.path("level").asText();
@@ -288,6 +283,22 @@ final class RuncRuntime implements ContainerRuntime {
         }
         if (criuLog != null) CriuLog.lastErrors(criuLog, LOG_TAIL_LINES).forEach(l -> why.append(l).append('\n'));
         return new TorporException(ErrorKind.FAILED, what, exit, why.toString(), null);
+    }
+
+    /**
+     * How long a dump or restore of {@code bytes} of memory may take: a fixed part, then the pages at the slowest
+     * expected rate (256 MiB: 92 s; 1 GiB: 188 s). Past it CRIU is stuck, not slow.
+     */
+    static Duration criuTimeout(long bytes) {
+        return CRIU_BASE.plusSeconds(Math.max(0, bytes) / CRIU_BYTES_PER_SECOND);
+    }
+
+    private static long bytesUnder(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot read the image " + dir, e);
+        }
     }
 
     private String cgroupPath(String id) {
@@ -328,14 +339,6 @@ final class RuncRuntime implements ContainerRuntime {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
-        }
-    }
-
-    private static List<String> lines(Path file) {
-        try {
-            return Files.exists(file) ? Files.readAllLines(file) : List.of();
-        } catch (IOException e) {
-            return List.of();
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.torpor.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.torpor.function.CodeStore;
+import dev.torpor.function.FunctionDefinition;
+import dev.torpor.node.NodeDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Code updates against the audit's crash: an agent killed 1 s into UpdateFunctionCode. */
+class DeploymentsTest extends InstanceManagerFixture {
+    private NodeDatabase db;
+
+    @AfterEach
+    void closeDatabase() {
+        if (db != null) db.close();
+    }
+
+    @Test
+    void codeAnUpdateLeftUnrecordedDoesNotBlockTheNextUpdate() throws Exception {
+        Path codeRoot = tmp.resolve("code-store");
+        Deployments deployments = deployments(CodeStore.atRoot(codeRoot));
+        deployments.create(function("fn"), zip("v1"));
+        // The killed update: its revision renamed into place (and its zip), the registry never told, and a staging
+        // directory of another upload half written.
+        CodeStore.atRoot(codeRoot).store("fn", 2, zip("v2, never recorded"));
+        Files.createDirectories(codeRoot.resolve(".incoming-killed/half"));
+
+        Deployments restarted = deployments(CodeStore.atRoot(codeRoot));
+        FunctionDefinition updated = restarted.updateCode("fn", zip("v3"));
+
+        assertThat(updated.revision()).isEqualTo(2);
+        assertThat(Files.readString(codeRoot.resolve("fn/2/bootstrap"))).isEqualTo("v3");
+        assertThat(codeRoot.resolve(".incoming-killed")).doesNotExist();
+        assertThat(codeRoot.resolve("fn/1")).doesNotExist();
+        assertThat(restarted.updateCode("fn", zip("v4")).revision()).isEqualTo(3);
+    }
+
+    private Deployments deployments(CodeStore code) {
+        if (db == null) db = NodeDatabase.open(tmp.resolve("node.db"));
+        return new Deployments(db.functions(), code, manager);
+    }
+
+    private static FunctionDefinition function(String name) {
+        return new FunctionDefinition(name, "provided.al2023", "handler", "", MEMORY_MIB, 3, Map.of(), Map.of(),
+                FunctionDefinition.UNRESERVED, "", 0, 1, "rev-1", Instant.now());
+    }
+
+    private static byte[] zip(String bootstrap) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("bootstrap"));
+            zip.write(bootstrap.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}
