@@ -23,6 +23,7 @@ final class Rootfs {
     private static final List<String> MOUNT_POINTS =
             List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "torpor", "root");
     static final String INIT_RESOURCE = "torpor-init";
+    private static final int STICKY_WORLD_WRITABLE = 01777;
 
     private final Path dir;
     private final List<Path> hostDirsToBind;
@@ -65,6 +66,8 @@ final class Rootfs {
             }
         }
         for (String name : MOUNT_POINTS) Files.createDirectories(dir.resolve(name));
+        // runc gives a tmpfs the mode of the directory it covers, whatever the mount options say.
+        Files.setAttribute(dir.resolve("tmp"), "unix:mode", STICKY_WORLD_WRITABLE);
         RootfsEtc.write(dir.resolve("etc"), hostRoot.resolve("etc"));
         installInit(dir.resolve(BundleWriter.INIT_PATH.substring(1)));
         return new Rootfs(dir, List.copyOf(binds), user);

@@ -77,6 +77,7 @@ class RootfsTest {
         for (String dir : List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "usr", "etc")) {
             assertThat(rootfs.resolve(dir)).isDirectory();
         }
+        assertThat(Files.getAttribute(rootfs.resolve("tmp"), "unix:mode")).as("/tmp is everyone's, sticky").isEqualTo(041777);
         Path init = rootfs.resolve("torpor/init");
         assertThat(init).isExecutable().hasBinaryContent(initResource());
     }
