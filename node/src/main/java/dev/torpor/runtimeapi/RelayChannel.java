@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -61,6 +62,8 @@ public final class RelayChannel implements AutoCloseable {
             Files.deleteIfExists(socketPath);
             ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             s.bind(UnixDomainSocketAddress.of(socketPath));
+            // The relay runs unprivileged, and connecting takes write permission. Only its container sees the socket.
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw-rw-"));
             server = s;
             Thread.ofVirtual().name("relay-accept-" + socketPath.getParent().getFileName()).start(() -> acceptLoop(s));
         } catch (IOException e) {

@@ -18,7 +18,7 @@ public final class OciRuntimes {
      */
     public static ContainerRuntime runc(String runcBinary, Path dir) {
         try {
-            Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"));
+            Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"), FunctionUser.forThisHost());
             Path criuConfig = CriuConfig.prepare(dir);
             return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, criuConfig, CgroupMemory.host(),
                     scopeOf(dir), new CpuInfo(dir.resolve("cpu")));

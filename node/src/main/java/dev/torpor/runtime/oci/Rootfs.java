@@ -14,21 +14,25 @@ import java.util.List;
 /**
  * The root filesystem every function container shares: the host's system directories, read-only, so functions use
  * the interpreters installed on the device. Top-level host directories that are symlinks (merged /usr) become the
- * same symlinks here; real ones are bind-mounted.
+ * same symlinks here; real ones are bind-mounted. The host's {@code /etc} is not: it holds the device's secrets.
+ * The rootfs has an {@code /etc} of its own instead ({@link RootfsEtc}), with the function's unprivileged user.
  */
 final class Rootfs {
-    private static final List<String> ALWAYS_BOUND = List.of("usr", "etc");
+    private static final List<String> ALWAYS_BOUND = List.of("usr");
     private static final List<String> MAYBE_LINKED = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
     private static final List<String> MOUNT_POINTS =
             List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "torpor", "root");
     static final String INIT_RESOURCE = "torpor-init";
+    private static final int STICKY_WORLD_WRITABLE = 01777;
 
     private final Path dir;
     private final List<Path> hostDirsToBind;
+    private final FunctionUser user;
 
-    private Rootfs(Path dir, List<Path> hostDirsToBind) {
+    private Rootfs(Path dir, List<Path> hostDirsToBind, FunctionUser user) {
         this.dir = dir;
         this.hostDirsToBind = hostDirsToBind;
+        this.user = user;
     }
 
     Path dir() {
@@ -39,8 +43,13 @@ final class Rootfs {
         return hostDirsToBind;
     }
 
+    /** Who the containers on this rootfs run as. */
+    FunctionUser user() {
+        return user;
+    }
+
     /** Lays out {@code dir} (idempotent) and installs the relay shipped in this jar as the containers' init. */
-    static Rootfs prepare(Path dir, Path hostRoot) throws IOException {
+    static Rootfs prepare(Path dir, Path hostRoot, FunctionUser user) throws IOException {
         List<Path> binds = new ArrayList<>();
         for (String name : ALWAYS_BOUND) {
             Files.createDirectories(dir.resolve(name));
@@ -50,31 +59,44 @@ final class Rootfs {
             Path host = hostRoot.resolve(name);
             Path inside = dir.resolve(name);
             if (Files.isSymbolicLink(host)) {
-                Path target = Files.readSymbolicLink(host);
-                if (!Files.isSymbolicLink(inside) || !Files.readSymbolicLink(inside).equals(target)) {
-                    Files.deleteIfExists(inside);
-                    Files.createSymbolicLink(inside, target);
-                }
+                link(inside, Files.readSymbolicLink(host));
             } else if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(inside);
                 binds.add(Path.of("/", name));
             }
         }
         for (String name : MOUNT_POINTS) Files.createDirectories(dir.resolve(name));
+        // runc gives a tmpfs the mode of the directory it covers, whatever the mount options say.
+        Files.setAttribute(dir.resolve("tmp"), "unix:mode", STICKY_WORLD_WRITABLE);
+        RootfsEtc.write(dir.resolve("etc"), hostRoot.resolve("etc"));
         installInit(dir.resolve(BundleWriter.INIT_PATH.substring(1)));
-        return new Rootfs(dir, List.copyOf(binds));
+        return new Rootfs(dir, List.copyOf(binds), user);
     }
 
     private static void installInit(Path target) throws IOException {
         try (InputStream in = Rootfs.class.getResourceAsStream(INIT_RESOURCE)) {
             if (in == null) throw new IOException("the relay binary " + INIT_RESOURCE + " is missing from the build");
-            byte[] bytes = in.readAllBytes();
-            if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), bytes)) return;
-            // Replace, never rewrite in place: a running or checkpointed container may map the old file.
-            Path tmp = Files.createTempFile(target.getParent(), "init", ".tmp");
-            Files.write(tmp, bytes);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            replace(target, in.readAllBytes(), "rwxr-xr-x");
         }
+    }
+
+    /** Makes {@code inside} a symlink to {@code target} unless it is one already. */
+    static void link(Path inside, Path target) throws IOException {
+        if (Files.isSymbolicLink(inside) && Files.readSymbolicLink(inside).equals(target)) return;
+        Files.deleteIfExists(inside);
+        Files.createSymbolicLink(inside, target);
+    }
+
+    /**
+     * Puts {@code bytes} at {@code target} unless it holds them already. Replaced, never rewritten in place: a running
+     * or checkpointed container may have the old file open or mapped.
+     */
+    static void replace(Path target, byte[] bytes, String permissions) throws IOException {
+        Files.createDirectories(target.getParent());
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Arrays.equals(Files.readAllBytes(target), bytes)) return;
+        Path tmp = Files.createTempFile(target.getParent(), "new", ".tmp");
+        Files.write(tmp, bytes);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(permissions));
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +37,12 @@ class RootfsTest {
         host = Files.createDirectories(tmp.resolve("host"));
         Files.createDirectories(host.resolve("usr/bin"));
         Files.createDirectories(host.resolve("lib32"));
+        Files.createDirectories(host.resolve("etc/alternatives"));
+        Files.writeString(host.resolve("etc/shadow"), "root:$6$secret:19000:0:99999:7:::\n");
+        Files.writeString(host.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000::/home/pi:/bin/bash\n");
+        Files.writeString(host.resolve("etc/ld.so.cache"), "ld cache");
+        Files.createSymbolicLink(host.resolve("etc/alternatives/awk"), Path.of("/usr/bin/mawk"));
+        Files.writeString(host.resolve("etc/alternatives/README"), "not a link");
         for (String name : List.of("bin", "sbin", "lib", "lib64")) {
             Files.createSymbolicLink(host.resolve(name), Path.of("usr", name));
         }
@@ -59,7 +64,7 @@ class RootfsTest {
     void realHostDirectoriesAreBoundAndMissingOnesLeftOut() throws Exception {
         List<Path> binds = prepare();
 
-        assertThat(binds).containsExactly(Path.of("/usr"), Path.of("/etc"), Path.of("/lib32"));
+        assertThat(binds).containsExactly(Path.of("/usr"), Path.of("/lib32"));
         assertThat(rootfs.resolve("lib32")).isDirectory();
         assertThat(Files.isSymbolicLink(rootfs.resolve("lib32"))).isFalse();
         assertThat(rootfs.resolve("libx32")).doesNotExist();
@@ -72,6 +77,7 @@ class RootfsTest {
         for (String dir : List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "usr", "etc")) {
             assertThat(rootfs.resolve(dir)).isDirectory();
         }
+        assertThat(Files.getAttribute(rootfs.resolve("tmp"), "unix:mode")).as("/tmp is everyone's, sticky").isEqualTo(041777);
         Path init = rootfs.resolve("torpor/init");
         assertThat(init).isExecutable().hasBinaryContent(initResource());
     }
@@ -80,14 +86,46 @@ class RootfsTest {
     void aSecondPrepareChangesNothing() throws Exception {
         List<Path> first = prepare();
         Object initFile = fileKey(rootfs.resolve("torpor/init"));
+        Object passwdFile = fileKey(rootfs.resolve("etc/passwd"));
 
         List<Path> second = prepare();
 
         assertThat(second).isEqualTo(first);
         assertThat(Files.readSymbolicLink(rootfs.resolve("bin"))).isEqualTo(Path.of("usr", "bin"));
         assertThat(fileKey(rootfs.resolve("torpor/init"))).as("init is not replaced when unchanged").isEqualTo(initFile);
+        assertThat(fileKey(rootfs.resolve("etc/passwd"))).isEqualTo(passwdFile);
         try (var left = Files.list(rootfs.resolve("torpor"))) {
             assertThat(left).containsExactly(rootfs.resolve("torpor/init"));
+        }
+    }
+
+    @Test
+    void etcIsTheRootfsOwnWithTheFunctionUserAndNothingSecretOfTheHost() throws Exception {
+        prepare();
+
+        Path etc = rootfs.resolve("etc");
+        assertThat(Files.isSymbolicLink(etc)).isFalse();
+        assertThat(etc.resolve("shadow")).doesNotExist();
+        assertThat(Files.readString(etc.resolve("passwd")))
+                .contains("function:x:65532:65532:")
+                .doesNotContain("pi:x:1000");
+        assertThat(Files.readString(etc.resolve("group"))).contains("function:x:65532:");
+        assertThat(Files.readString(etc.resolve("hosts"))).contains("127.0.0.1 localhost");
+        assertThat(etc.resolve("ld.so.cache")).hasContent("ld cache");
+        assertThat(Files.readSymbolicLink(etc.resolve("alternatives/awk"))).isEqualTo(Path.of("/usr/bin/mawk"));
+        assertThat(etc.resolve("alternatives/README")).as("only the host's links").doesNotExist();
+    }
+
+    @Test
+    void alternativesGoneFromTheHostGoFromEtc() throws Exception {
+        prepare();
+        Files.delete(host.resolve("etc/alternatives/awk"));
+        Files.createSymbolicLink(host.resolve("etc/alternatives/editor"), Path.of("/usr/bin/nano"));
+
+        prepare();
+
+        try (var left = Files.list(rootfs.resolve("etc/alternatives"))) {
+            assertThat(left).containsExactly(rootfs.resolve("etc/alternatives/editor"));
         }
     }
 
@@ -101,12 +139,15 @@ class RootfsTest {
         assertThat(Files.readSymbolicLink(rootfs.resolve("lib64"))).isEqualTo(Path.of("usr", "lib64"));
     }
 
-    /** Runs the isolated {@code Rootfs.prepare(rootfs, host)} and returns its {@code hostDirsToBind()}. */
+    /** Runs the isolated {@code Rootfs.prepare(rootfs, host, UNPRIVILEGED)} and returns its {@code hostDirsToBind()}. */
     @SuppressWarnings("unchecked")
     private List<Path> prepare() throws Exception {
         Class<?> rootfsClass = loader.loadClass(Rootfs.class.getName());
         try {
-            Object prepared = accessible(rootfsClass.getDeclaredMethod("prepare", Path.class, Path.class)).invoke(null, rootfs, host);
+            Class<?> userClass = loader.loadClass(FunctionUser.class.getName());
+            Object user = accessible(userClass.getDeclaredField("UNPRIVILEGED")).get(null);
+            Object prepared = accessible(rootfsClass.getDeclaredMethod("prepare", Path.class, Path.class, userClass))
+                    .invoke(null, rootfs, host, user);
             return (List<Path>) accessible(rootfsClass.getDeclaredMethod("hostDirsToBind")).invoke(prepared);
         } catch (InvocationTargetException e) {
             throw (Exception) e.getCause();
@@ -127,7 +168,7 @@ class RootfsTest {
         return new URLClassLoader(new URL[] {classes, standInDir.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     }
 
-    private static Method accessible(Method m) {
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T m) {
         m.setAccessible(true);
         return m;
     }

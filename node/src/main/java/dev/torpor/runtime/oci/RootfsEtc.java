@@ -1,0 +1,68 @@
+package dev.torpor.runtime.oci;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The {@code /etc} of the function containers, in place of the host's (which holds {@code shadow}, keys and the
+ * device's configuration): users and groups with the function's own, name resolution from files (loopback is all
+ * there is), and of the host's only what programs need to run and holds no secret: the dynamic linker's cache and
+ * the Debian alternatives ({@code /usr/bin/awk} is a link through {@code /etc/alternatives}), as symlinks.
+ */
+final class RootfsEtc {
+    private static final String USER = "function";
+
+    private RootfsEtc() {}
+
+    /** Writes {@code etc} (idempotent; files that change are replaced whole) from the host's {@code hostEtc}. */
+    static void write(Path etc, Path hostEtc) throws IOException {
+        text(etc.resolve("passwd"), """
+                root:x:0:0:root:/root:/usr/sbin/nologin
+                %s:x:%d:%d:Torpor function:/tmp:/usr/sbin/nologin
+                nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+                """.formatted(USER, FunctionUser.UNPRIVILEGED.uid(), FunctionUser.UNPRIVILEGED.gid()));
+        text(etc.resolve("group"), """
+                root:x:0:
+                %s:x:%d:
+                nogroup:x:65534:
+                """.formatted(USER, FunctionUser.UNPRIVILEGED.gid()));
+        text(etc.resolve("hosts"), """
+                127.0.0.1 localhost torpor
+                ::1 localhost ip6-localhost ip6-loopback
+                """);
+        text(etc.resolve("nsswitch.conf"), """
+                passwd: files
+                group: files
+                hosts: files dns
+                """);
+        text(etc.resolve("resolv.conf"), "# The container's network is loopback only: no name server.\n");
+        Path ldCache = hostEtc.resolve("ld.so.cache");
+        if (Files.isRegularFile(ldCache)) Rootfs.replace(etc.resolve("ld.so.cache"), Files.readAllBytes(ldCache), "rw-r--r--");
+        mirrorLinks(hostEtc.resolve("alternatives"), Files.createDirectories(etc.resolve("alternatives")));
+    }
+
+    private static void text(Path file, String content) throws IOException {
+        Rootfs.replace(file, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+    }
+
+    /** The host directory's symlinks, and nothing else, as the same symlinks in {@code inside}. */
+    private static void mirrorLinks(Path host, Path inside) throws IOException {
+        Set<Path> names = new HashSet<>();
+        if (Files.isDirectory(host)) {
+            try (Stream<Path> entries = Files.list(host)) {
+                for (Path entry : entries.filter(Files::isSymbolicLink).toList()) {
+                    names.add(entry.getFileName());
+                    Rootfs.link(inside.resolve(entry.getFileName()), Files.readSymbolicLink(entry));
+                }
+            }
+        }
+        try (Stream<Path> entries = Files.list(inside)) {
+            for (Path stale : entries.filter(e -> !names.contains(e.getFileName())).toList()) Files.delete(stale);
+        }
+    }
+}
