@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * function {@code sandbox}, and that a checkpoint and restore keep all of it, on real runc and CRIU.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SandboxIT extends RealNodeTest {
+class SandboxIT extends RealNodeCase {
     private static final int MEMORY_MIB = 256;
     private static final int PIDS_LIMIT = 512;
     private static final int TMP_MIB = 64;
