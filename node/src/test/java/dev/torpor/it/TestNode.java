@@ -141,16 +141,20 @@ final class TestNode implements AutoCloseable {
         throw new AssertionError(failure.getMessage() + ":\n" + childOutput());
     }
 
+    /** The key of the {@code --credentials} file the node was started with, if any. */
+    private java.util.Optional<dev.torpor.auth.RequestSigner> signer() {
+        int i = nodeArgs.indexOf("--credentials");
+        if (i < 0) return java.util.Optional.empty();
+        return dev.torpor.auth.CredentialsFile.read(Path.of(nodeArgs.get(i + 1))).own()
+                .map(key -> new dev.torpor.auth.RequestSigner(key, "us-east-1", java.time.Clock.systemUTC()));
+    }
+
     /** Whether the node answers on its API yet. */
     private boolean answers() {
-        HttpRequest hello = HttpRequest.newBuilder(URI.create(endpoint() + "/torpor/v1/node")).timeout(Duration.ofSeconds(5)).build();
         try {
-            return http.send(hello, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
+            return send("GET", "/torpor/v1/node", null, Map.of()).statusCode() == 200;
+        } catch (UncheckedIOException e) {
             return false; // not listening yet
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while the child node started", e);
         }
     }
 
@@ -192,16 +196,20 @@ final class TestNode implements AutoCloseable {
     }
 
     HttpResponse<String> call(String method, String path, String body, Map<String, String> headers) {
-        return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body), headers);
+        return send(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     HttpResponse<String> call(String method, String path, String body) {
         return call(method, path, body, Map.of());
     }
 
-    HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(120)).method(method, body);
+    /** A request to the node, signed with the node's own key when it was started with {@code --credentials}. */
+    HttpResponse<String> send(String method, String path, byte[] body, Map<String, String> headers) {
+        URI uri = URI.create(endpoint() + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
+        signer().ifPresent(s -> s.headers(method, uri, body == null ? new byte[0] : body).forEach(b::header));
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
