@@ -178,10 +178,16 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     static Manifest read(Path imageDir) {
+        byte[] json;
         try {
-            return JSON.readValue(imageDir.resolve(Manifest.FILE_NAME).toFile(), Manifest.class);
+            json = Files.readAllBytes(imageDir.resolve(Manifest.FILE_NAME));
         } catch (IOException e) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "unreadable manifest in " + imageDir, e);
+            throw new TorporException(ErrorKind.FAILED, "cannot read the manifest in " + imageDir, e);
+        }
+        try {
+            return Manifest.decode(json);
+        } catch (TorporException e) {
+            throw new TorporException(e.kind(), e.getMessage() + " (in " + imageDir + ")", e);
         }
     }
 
