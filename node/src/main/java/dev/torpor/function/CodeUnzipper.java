@@ -34,8 +34,9 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 final class CodeUnzipper {
     private static final int MAX_ENTRIES = 20_000;
     private static final String UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again.";
-    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
-    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+    /** Root's alone, like all of the node's data: functions run as root in their containers. */
+    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-------");
     /** Linux's PATH_MAX: no real link target is longer. */
     private static final int MAX_LINK_TARGET = 4096;
     private static final Path BOOTSTRAP = Path.of("bootstrap");
@@ -139,10 +140,7 @@ final class CodeUnzipper {
         Files.setPosixFilePermissions(target, executable ? EXECUTABLE : READABLE);
     }
 
-    /**
-     * The code dir (a 0700 temp dir) and the directories made on the way (the umask's mode) all become 0755: the
-     * container, whoever it runs as, must enter them.
-     */
+    /** The code dir (a 0700 temp dir) and the directories made on the way (the umask's mode) all become 0700. */
     private void openDirectories() throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.filter(Files::isDirectory)::iterator) {

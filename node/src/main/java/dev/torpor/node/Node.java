@@ -47,6 +47,7 @@ public final class Node implements AutoCloseable {
 
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
     public static Node start(NodeConfig config) throws IOException, InterruptedException {
+        DataDir.secure(config.dataDir());
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
