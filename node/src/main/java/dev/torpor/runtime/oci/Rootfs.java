@@ -73,7 +73,7 @@ final class Rootfs {
             // Replace, never rewrite in place: a running or checkpointed container may map the old file.
             Path tmp = Files.createTempFile(target.getParent(), "init", ".tmp");
             Files.write(tmp, bytes);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
