@@ -84,15 +84,20 @@ final class CodeUnzipper {
         for (var e : byPath.entrySet()) {
             if (!links.contains(e.getKey())) write(zipFile, e.getKey(), e.getValue());
         }
-        openDirectories();
         for (Path link : links) {
             ZipArchiveEntry entry = byPath.get(link);
             String target = readLinkTarget(zipFile, entry);
             if (!inside(link, target, links)) {
                 throw TorporException.invalid("Symlink " + entry.getName() + " points outside the code directory: " + target);
             }
-            Files.createSymbolicLink(dir.resolve(link), Path.of(target));
+            try {
+                Files.createDirectories(dir.resolve(link).getParent()); // a zip need not list a link's directory
+                Files.createSymbolicLink(dir.resolve(link), Path.of(target));
+            } catch (FileAlreadyExistsException e) {
+                throw clash(entry);
+            }
         }
+        openDirectories();
     }
 
     /** The entry's place in the code dir; backslashes count as separators, as in zips made on Windows. */
@@ -134,7 +139,7 @@ final class CodeUnzipper {
                 copy(in, out);
             }
         } catch (FileAlreadyExistsException e) {
-            throw TorporException.invalid("Entry " + entry.getName() + " clashes with another entry of the zip");
+            throw clash(entry);
         }
         boolean executable = path.equals(BOOTSTRAP) || (entry.getUnixMode() & 0111) != 0;
         Files.setPosixFilePermissions(target, executable ? EXECUTABLE : READABLE);
@@ -211,6 +216,10 @@ final class CodeUnzipper {
         } catch (IOException e) {
             throw unreadable(e);
         }
+    }
+
+    private static TorporException clash(ZipArchiveEntry entry) {
+        return TorporException.invalid("Entry " + entry.getName() + " clashes with another entry of the zip");
     }
 
     private static TorporException unreadable(IOException e) {
