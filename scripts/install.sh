@@ -8,7 +8,10 @@
 set -Eeuo pipefail
 
 readonly CRIU_MIN=4.2
-readonly APT_PKGS=(runc iptables iproute2 gcc make libc6-dev python3 curl zip procps)
+APT_PKGS=(runc iptables iproute2 gcc make libc6-dev python3 curl zip procps)
+# Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
+# awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws).
+readonly TEST_PKGS=(clang libclang-rt-dev awscli)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -32,9 +35,10 @@ trap 'die "unexpected failure (line $LINENO: $BASH_COMMAND)"' ERR
 
 usage() {
   cat <<'EOF'
-usage: install.sh [--check]
+usage: install.sh [--check | --test]
   (no args)  install runc, CRIU >= 4.2 and helpers if missing, then verify
   --check    only verify; exit 0 if the node is ready, 1 otherwise
+  --test     also install what the tests need (clang with libFuzzer, the AWS CLI)
 EOF
 }
 
@@ -315,6 +319,7 @@ main() {
   case "${1:-}" in
     "") ;;
     --check) CHECK_ONLY=1 ;;
+    --test) APT_PKGS+=("${TEST_PKGS[@]}") ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 1 ;;
   esac

@@ -10,11 +10,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +29,8 @@ import java.util.zip.CRC32C;
 public final class DirectoryCheckpointStore implements CheckpointStore {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
     /** Commits under way, by instance id. */
@@ -63,6 +68,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             List<Manifest.FileEntry> files = new ArrayList<>();
             try (Stream<Path> list = Files.list(dir)) {
                 for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
+                    Files.setPosixFilePermissions(f, PRIVATE); // CRIU's modes: the image holds the function's memory
                     files.add(new Manifest.FileEntry(f.getFileName().toString(), Files.size(f), crc32cAndSync(f)));
                 }
             }
@@ -178,10 +184,16 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     static Manifest read(Path imageDir) {
+        byte[] json;
         try {
-            return JSON.readValue(imageDir.resolve(Manifest.FILE_NAME).toFile(), Manifest.class);
+            json = Files.readAllBytes(imageDir.resolve(Manifest.FILE_NAME));
         } catch (IOException e) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "unreadable manifest in " + imageDir, e);
+            throw new TorporException(ErrorKind.FAILED, "cannot read the manifest in " + imageDir, e);
+        }
+        try {
+            return Manifest.decode(json);
+        } catch (TorporException e) {
+            throw new TorporException(e.kind(), e.getMessage() + " (in " + imageDir + ")", e);
         }
     }
 

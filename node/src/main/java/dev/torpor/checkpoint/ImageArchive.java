@@ -135,21 +135,7 @@ public final class ImageArchive {
         if (e.getSize() > MAX_MANIFEST_BYTES) throw refused("a manifest of " + e.getSize() + " bytes");
         byte[] json = tar.readNBytes((int) e.getSize());
         if (json.length != e.getSize()) throw failed("the archive ended inside the manifest");
-        Manifest m;
-        try {
-            m = DirectoryCheckpointStore.JSON.readValue(json, Manifest.class);
-        } catch (IOException bad) {
-            throw new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, "unreadable manifest: " + bad.getMessage(), bad);
-        }
-        if (m.files() == null) throw refused("the manifest lists no files");
-        for (Manifest.FileEntry f : m.files()) {
-            if (!ImageFiles.isSafeName(f.name()) || f.name().equals(Manifest.FILE_NAME)) throw refused("the manifest names a file " + f.name());
-            if (f.size() < 0) throw refused("the manifest's entry for " + f.name() + " has no size");
-        }
-        if (m.files().stream().map(Manifest.FileEntry::name).distinct().count() != m.files().size()) {
-            throw refused("the manifest lists a file twice");
-        }
-        return m;
+        return Manifest.decode(json);
     }
 
     /** Only plain files: links, devices, directories and sparse entries have no place in an image. */

@@ -1,5 +1,8 @@
 package dev.torpor.checkpoint;
 
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,6 +28,34 @@ public record Manifest(
 
     /** One file of the image; CRC32C is cheap enough to take on every dump and to check wherever the image goes. */
     public record FileEntry(String name, long size, long crc32c) {}
+
+    /**
+     * Reads a manifest written by this node or sent by a peer; refuses one that lists no files, names a file that
+     * could not live in an image directory, lists one twice or gives it no size (INCOMPATIBLE_IMAGE).
+     */
+    static Manifest decode(byte[] json) {
+        Manifest m;
+        try {
+            m = DirectoryCheckpointStore.JSON.readValue(json, Manifest.class);
+        } catch (IOException e) {
+            throw refused("unreadable manifest: " + e.getMessage(), e);
+        }
+        if (m == null || m.files() == null) throw refused("the manifest lists no files", null);
+        for (FileEntry f : m.files()) {
+            if (f == null || !ImageFiles.isSafeName(f.name()) || f.name().equals(FILE_NAME)) {
+                throw refused("the manifest names a file " + (f == null ? null : f.name()), null);
+            }
+            if (f.size() < 0) throw refused("the manifest's entry for " + f.name() + " has no size", null);
+        }
+        if (m.files().stream().map(FileEntry::name).distinct().count() != m.files().size()) {
+            throw refused("the manifest lists a file twice", null);
+        }
+        return m;
+    }
+
+    private static TorporException refused(String why, Throwable cause) {
+        return new TorporException(ErrorKind.INCOMPATIBLE_IMAGE, why, cause);
+    }
 
     public long totalBytes() {
         return files.stream().mapToLong(FileEntry::size).sum();

@@ -93,6 +93,7 @@ final class PackFile implements Closeable {
 
     /** Chunk {@code id}'s bytes at {@code offset}, checked against the id. */
     byte[] read(long offset, String id) throws IOException {
+        if (offset < 0 || offset > records - HEADER) throw damaged("no chunk " + id + " at " + offset); // a damaged index
         ByteBuffer header = read(offset, HEADER);
         byte[] stored = new byte[32];
         header.get(stored);

@@ -34,8 +34,9 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 final class CodeUnzipper {
     private static final int MAX_ENTRIES = 20_000;
     private static final String UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again.";
-    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
-    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+    /** Root's alone, like all of the node's data: functions run as root in their containers. */
+    private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-------");
     /** Linux's PATH_MAX: no real link target is longer. */
     private static final int MAX_LINK_TARGET = 4096;
     private static final Path BOOTSTRAP = Path.of("bootstrap");
@@ -83,15 +84,20 @@ final class CodeUnzipper {
         for (var e : byPath.entrySet()) {
             if (!links.contains(e.getKey())) write(zipFile, e.getKey(), e.getValue());
         }
-        openDirectories();
         for (Path link : links) {
             ZipArchiveEntry entry = byPath.get(link);
             String target = readLinkTarget(zipFile, entry);
             if (!inside(link, target, links)) {
                 throw TorporException.invalid("Symlink " + entry.getName() + " points outside the code directory: " + target);
             }
-            Files.createSymbolicLink(dir.resolve(link), Path.of(target));
+            try {
+                Files.createDirectories(dir.resolve(link).getParent()); // a zip need not list a link's directory
+                Files.createSymbolicLink(dir.resolve(link), Path.of(target));
+            } catch (FileAlreadyExistsException e) {
+                throw clash(entry);
+            }
         }
+        openDirectories();
     }
 
     /** The entry's place in the code dir; backslashes count as separators, as in zips made on Windows. */
@@ -133,16 +139,13 @@ final class CodeUnzipper {
                 copy(in, out);
             }
         } catch (FileAlreadyExistsException e) {
-            throw TorporException.invalid("Entry " + entry.getName() + " clashes with another entry of the zip");
+            throw clash(entry);
         }
         boolean executable = path.equals(BOOTSTRAP) || (entry.getUnixMode() & 0111) != 0;
         Files.setPosixFilePermissions(target, executable ? EXECUTABLE : READABLE);
     }
 
-    /**
-     * The code dir (a 0700 temp dir) and the directories made on the way (the umask's mode) all become 0755: the
-     * container, whoever it runs as, must enter them.
-     */
+    /** The code dir (a 0700 temp dir) and the directories made on the way (the umask's mode) all become 0700. */
     private void openDirectories() throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.filter(Files::isDirectory)::iterator) {
@@ -213,6 +216,10 @@ final class CodeUnzipper {
         } catch (IOException e) {
             throw unreadable(e);
         }
+    }
+
+    private static TorporException clash(ZipArchiveEntry entry) {
+        return TorporException.invalid("Entry " + entry.getName() + " clashes with another entry of the zip");
     }
 
     private static TorporException unreadable(IOException e) {

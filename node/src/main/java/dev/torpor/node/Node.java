@@ -53,6 +53,9 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config) throws IOException, InterruptedException {
         config.requireSafeListen();
         Optional<CredentialsFile> keys = config.credentials().map(CredentialsFile::read);
+        // The functions' root filesystem is the system's own files, public and secret-free, and must stay readable
+        // to an unprivileged function: it is left as it is (nothing else can reach it through the private --data).
+        DataDir.secure(config.dataDir(), config.runtimeDir().resolve("rootfs"));
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());

@@ -60,15 +60,15 @@ class ZipCodeStoreTest {
 
         Path dir = store().store("fn", 1, zip).dir();
 
-        assertThat(mode(dir.resolve("run.sh"))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("setuid"))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("private.txt"))).isEqualTo("rw-r--r--");
-        assertThat(mode(dir.resolve("shared.txt"))).isEqualTo("rw-r--r--");
-        assertThat(mode(dir.resolve("windows.txt"))).isEqualTo("rw-r--r--");
-        assertThat(mode(dir)).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("empty"))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("implied"))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("implied/dir"))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(dir.resolve("run.sh"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("setuid"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("private.txt"))).isEqualTo("rw-------");
+        assertThat(mode(dir.resolve("shared.txt"))).isEqualTo("rw-------");
+        assertThat(mode(dir.resolve("windows.txt"))).isEqualTo("rw-------");
+        assertThat(mode(dir)).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("empty"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("implied"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("implied/dir"))).isEqualTo("rwx------");
     }
 
     @Test
@@ -77,8 +77,8 @@ class ZipCodeStoreTest {
 
         Path dir = store().store("fn", 1, zip).dir();
 
-        assertThat(mode(dir.resolve("bootstrap"))).isEqualTo("rwxr-xr-x");
-        assertThat(mode(dir.resolve("sub/bootstrap"))).isEqualTo("rw-r--r--");
+        assertThat(mode(dir.resolve("bootstrap"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("sub/bootstrap"))).isEqualTo("rw-------");
     }
 
     @Test

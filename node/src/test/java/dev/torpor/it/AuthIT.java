@@ -175,7 +175,7 @@ class AuthIT {
     private record Cli(int status, String output) {}
 
     private Cli aws(String secret, String... args) throws Exception {
-        assertThat(AWS_CLI).as("the AWS CLI v2 (Debian's awscli, installed by scripts/install-test-tools.sh)").isExecutable();
+        assertThat(AWS_CLI).as("the AWS CLI v2 (Debian's awscli, installed by scripts/install.sh --test)").isExecutable();
         List<String> argv = new ArrayList<>(List.of(AWS_CLI.toString(), "--endpoint-url", endpoint.toString(), "--region", "us-east-1"));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);

@@ -101,6 +101,12 @@ final class TestNode implements AutoCloseable {
         return new TestNode(data, budgetBytes, true, launcher, "0.0.0.0", host, port, args);
     }
 
+    /** A child node started as {@code ./torpor node} starts it: under umask 077. */
+    static TestNode underLauncherUmask(Path data, long budgetBytes) throws Exception {
+        return new TestNode(data, budgetBytes, true, List.of("sh", "-c", "umask 077 && exec \"$@\"", "sh"), "127.0.0.1",
+                "127.0.0.1", 0, List.of());
+    }
+
     static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return s.getLocalPort();

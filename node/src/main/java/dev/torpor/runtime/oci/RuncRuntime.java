@@ -227,6 +227,7 @@ final class RuncRuntime implements ContainerRuntime {
     private Path prepareBundle(ContainerSpec spec) {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
+            rootfs.user().own(spec.codeDir());
             BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()), criuConfig);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
