@@ -43,6 +43,7 @@ class CliIT extends RealNodeCase {
         JsonNode third = torpor("invoke", "counter", "{\"n\":3}").json();
         assertThat(third.get("count").asInt()).isEqualTo(second.get("count").asInt() + 1);
         assertThat(third.get("pid").asInt()).isEqualTo(first.get("pid").asInt());
+        node.awaitState(id, "IDLE", Duration.ofSeconds(10)); // BUSY until it asks for its next event
         assertThat(row(torpor("ps"), id)).contains("IDLE", "1/1");
 
         Run logs = torpor("logs", id);

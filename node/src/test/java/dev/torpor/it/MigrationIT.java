@@ -103,7 +103,7 @@ class MigrationIT {
 
         b.stop(); // edge-b is down: refused before anything is frozen
         var down = a.call("POST", "/torpor/v1/instances/" + id + "/migrate", "{\"target\":\"edge-b\"}");
-        assertThat(down.statusCode()).isEqualTo(500);
+        assertThat(down.statusCode()).as("a peer that is away: retry later").isEqualTo(503);
         assertThat(down.body()).contains("not reachable");
         assertThat(a.instanceOf("stayer").get("state").asText()).isEqualTo("IDLE");
         assertThat(a.invoke("stayer", "{}").get("count").asInt()).isEqualTo(2);
