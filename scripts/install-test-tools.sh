@@ -2,8 +2,9 @@
 # What the test suite drives besides the node's own parts (scripts/install.sh): real clients the tests use as a
 # user would. Debian packages only; idempotent. Called by `./torpor test`.
 #   awscli   the AWS CLI v2 (lands as /usr/bin/aws; tests call it by that path, another `aws` may come first on PATH)
+#   prometheus  for promtool, which checks a real /metrics scrape (MetricsIT); the only Debian package that carries it
 set -euo pipefail
-readonly PKGS=(awscli)
+readonly PKGS=(awscli prometheus)
 export DEBIAN_FRONTEND=noninteractive
 
 missing=()
