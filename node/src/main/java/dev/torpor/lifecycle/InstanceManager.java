@@ -118,8 +118,9 @@ public final class InstanceManager implements AutoCloseable {
                 }
                 LiveInstance inst = serving.get().inst();
                 try (Claim claim = serving.get().claim()) {
+                    woke = serving.get().started() ? Wake.START : Wake.WARM; // told even if the wake fails
                     Wake how = wake(inst, claim, fn, gate);
-                    woke = serving.get().started() ? Wake.START : how;
+                    if (woke == Wake.WARM) woke = how;
                     gate.check(fn.name());
                     Answer answer = dispatch(inst, fn, inv);
                     try {

@@ -10,6 +10,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.SuspendPolicy.Mode;
 import dev.torpor.lifecycle.FakeContainerRuntime.Verb;
 import dev.torpor.metrics.NodeMetrics;
+import dev.torpor.testing.Await;
 import dev.torpor.testing.Scrape;
 import java.time.Duration;
 import java.util.Map;
@@ -114,7 +115,7 @@ class InstanceManagerMetricsTest extends InstanceManagerFixture {
                 Thread.currentThread().interrupt();
             }
         });
-        awaitState(fn, InstanceState.BUSY);
+        Await.until("the hanging invocation holds the slot", () -> instancesOf(fn).stream().anyMatch(i -> i.state() == InstanceState.BUSY));
 
         assertThatThrownBy(() -> invoke(fn, "x")).isInstanceOfSatisfying(TorporException.class,
                 e -> assertThat(e.kind()).isEqualTo(ErrorKind.TOO_MANY_REQUESTS));
