@@ -10,8 +10,9 @@ set -Eeuo pipefail
 readonly CRIU_MIN=4.2
 APT_PKGS=(runc iptables iproute2 gcc make libc6-dev python3 curl zip procps)
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
-# awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws).
-readonly TEST_PKGS=(clang libclang-rt-dev awscli)
+# awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
+# promtool, which checks the node's metrics (no smaller package has it).
+readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -38,7 +39,7 @@ usage() {
 usage: install.sh [--check | --test]
   (no args)  install runc, CRIU >= 4.2 and helpers if missing, then verify
   --check    only verify; exit 0 if the node is ready, 1 otherwise
-  --test     also install what the tests need (clang with libFuzzer, the AWS CLI)
+  --test     also install what the tests need (clang with libFuzzer, the AWS CLI, promtool)
 EOF
 }
 

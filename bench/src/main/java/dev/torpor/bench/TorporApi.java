@@ -150,16 +150,17 @@ final class TorporApi {
         }
     }
 
-    /** {@code torpor_operation_seconds} sum and count per operation, from /metrics. */
+    /** {@code torpor_operation_duration_seconds} sum and count per operation, over all functions, from /metrics. */
     Map<String, double[]> operationTimers() throws IOException, InterruptedException {
         Map<String, double[]> out = new HashMap<>();
         for (String line : ok("GET", "/metrics", null).body().lines().toList()) {
-            boolean sum = line.startsWith("torpor_operation_seconds_sum{"), count = line.startsWith("torpor_operation_seconds_count{");
+            boolean sum = line.startsWith("torpor_operation_duration_seconds_sum{");
+            boolean count = line.startsWith("torpor_operation_duration_seconds_count{");
             if (!sum && !count) continue;
             int q = line.indexOf("operation=\"") + 11;
             String op = line.substring(q, line.indexOf('"', q));
             double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            out.computeIfAbsent(op, k -> new double[2])[sum ? 0 : 1] = v;
+            out.computeIfAbsent(op, k -> new double[2])[sum ? 0 : 1] += v;
         }
         return out;
     }

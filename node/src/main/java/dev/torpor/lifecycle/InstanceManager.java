@@ -9,6 +9,9 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.function.SuspendPolicy;
+import dev.torpor.lifecycle.LifecycleObserver.Outcome;
+import dev.torpor.lifecycle.LifecycleObserver.Throttle;
+import dev.torpor.lifecycle.LifecycleObserver.Wake;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
@@ -25,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -51,10 +53,10 @@ public final class InstanceManager implements AutoCloseable {
     private final InstanceOperations ops;
     private final LifecycleObserver observer;
     private final LiveInstances live;
-    private final Map<String, Semaphore> admission = new ConcurrentHashMap<>();
     /** The claims of instances between {@link #beginMigration} and {@link #endMigration}. */
     private final Map<String, Claim> moving = new ConcurrentHashMap<>();
     private final MemoryRoom room;
+    private final Admission admission;
     private final BackupCopies copies;
 
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
@@ -73,6 +75,7 @@ public final class InstanceManager implements AutoCloseable {
         this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
         this.live = new LiveInstances(store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
+        this.admission = new Admission(room, observer, settings.admissionTimeout());
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
     }
 
@@ -102,64 +105,67 @@ public final class InstanceManager implements AutoCloseable {
      * function now could already have answered others from another copy.
      */
     public InvocationResult invoke(FunctionDefinition fn, Invocation inv, ServingGate gate) throws InterruptedException {
-        if (fn.maxInstances() == 0) {
-            throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name() + " has a reserved concurrency of 0");
-        }
-        Semaphore slots = admission.computeIfAbsent(fn.name() + "#" + fn.maxInstances(), k -> new Semaphore(fn.maxInstances(), true));
-        if (!slots.tryAcquire(settings.admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: all " + fn.maxInstances()
-                    + " instance(s) of " + fn.name() + " stayed busy for " + settings.admissionTimeout());
-        }
-        try {
-            Optional<Serving> serving = claimOrStart(fn, gate);
-            if (serving.isEmpty()) {
-                return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
-            }
-            LiveInstance inst = serving.get().inst();
-            Instant t0 = clock.instant();
-            try (Claim claim = serving.get().claim()) {
-                wake(inst, claim, fn, gate);
-                gate.check(fn.name());
-                InvocationResult result = dispatch(inst, fn, inv);
-                observer.invoked(fn.name(), result.functionError() != null, Duration.between(t0, clock.instant()));
-                try {
-                    gate.check(fn.name());
-                } catch (TorporException e) {
-                    throw TorporException.conflict("the invocation ran but its answer is withheld: " + e.getMessage());
+        Instant arrived = clock.instant();
+        try (Admission.Slot slot = admission.enter(fn)) {
+            Wake woke = Wake.WARM;
+            Outcome outcome = Outcome.FAILED;
+            boolean refused = false;
+            try {
+                Optional<Serving> serving = claimOrStart(fn, gate);
+                if (serving.isEmpty()) {
+                    woke = Wake.START;
+                    return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
                 }
-                return result;
+                LiveInstance inst = serving.get().inst();
+                try (Claim claim = serving.get().claim()) {
+                    woke = serving.get().started() ? Wake.START : Wake.WARM; // told even if the wake fails
+                    Wake how = wake(inst, claim, fn, gate);
+                    if (woke == Wake.WARM) woke = how;
+                    gate.check(fn.name());
+                    Answer answer = dispatch(inst, fn, inv);
+                    try {
+                        gate.check(fn.name());
+                    } catch (TorporException e) {
+                        throw TorporException.conflict("the invocation ran but its answer is withheld: " + e.getMessage());
+                    }
+                    outcome = answer.outcome();
+                    return answer.result();
+                } finally {
+                    scheduleIdle(inst);
+                }
+            } catch (TorporException e) {
+                refused = e.kind() == ErrorKind.TOO_MANY_REQUESTS; // a throttle, told where it was refused
+                throw e;
             } finally {
-                scheduleIdle(inst);
+                if (!refused) observer.invoked(fn.name(), woke, outcome, Duration.between(arrived, clock.instant()));
             }
-        } finally {
-            slots.release();
         }
     }
 
+    /** What the function answered and how its invocation ended. */
+    private record Answer(InvocationResult result, Outcome outcome) {}
+
     /** An instance an invocation holds the claim of. */
-    private record Serving(LiveInstance inst, Claim claim) {}
+    private record Serving(LiveInstance inst, Claim claim, boolean started) {}
 
     /**
      * Claims an instance of the function's current code, or starts one if the gate lets it run here; empty when the
      * start failed.
      */
     private Optional<Serving> claimOrStart(FunctionDefinition fn, ServingGate gate) throws InterruptedException {
-        List<LiveInstance> mine = live.all().stream()
-                .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
-                .sorted(Comparator.comparingInt(l -> preference(l.instance.snapshot().state())))
-                .toList();
+        List<LiveInstance> mine = live.cheapestFirst(fn);
         for (LiveInstance l : mine) {
             Optional<Claim> claim = l.instance.tryClaim();
-            if (claim.isPresent()) return Optional.of(new Serving(l, claim.get()));
+            if (claim.isPresent()) return Optional.of(new Serving(l, claim.get(), false));
         }
         // At its limit with all claimed by something other than an invocation (a backup, a manual checkpoint):
         // wait for one rather than start a second copy of a stateful function.
         List<LiveInstance> usable = mine.stream().filter(l -> usable(l.instance.snapshot().state())).toList();
         if (!usable.isEmpty() && usable.size() >= fn.maxInstances()) {
             Optional<Claim> claim = usable.getFirst().instance.claimWithin(settings.admissionTimeout());
-            if (claim.isPresent()) return Optional.of(new Serving(usable.getFirst(), claim.get()));
+            if (claim.isPresent()) return Optional.of(new Serving(usable.getFirst(), claim.get(), false));
             if (usable(usable.getFirst().instance.snapshot().state())) {
-                throw new TorporException(ErrorKind.TOO_MANY_REQUESTS, "Rate Exceeded: " + fn.name()
+                throw admission.throttled(fn, Throttle.ADMISSION_TIMEOUT, "Rate Exceeded: " + fn.name()
                         + "'s instance stayed claimed for " + settings.admissionTimeout());
             }
         }
@@ -170,9 +176,9 @@ public final class InstanceManager implements AutoCloseable {
         Claim claim = created.tryClaim().orElseThrow(); // before anyone else can see it
         LiveInstance fresh = live.takeIn(created, fn);
         try {
-            room.reserve(fresh, fn.name());
+            admission.reserve(fresh, fn);
             ops.start(fresh, settings.initTimeout());
-            return Optional.of(new Serving(fresh, claim));
+            return Optional.of(new Serving(fresh, claim, true));
         } catch (TorporException e) {
             claim.close();
             if (e.kind() == ErrorKind.TOO_MANY_REQUESTS) {
@@ -188,33 +194,26 @@ public final class InstanceManager implements AutoCloseable {
         return s != InstanceState.FAILED && !s.terminal();
     }
 
-    /** Idle first (no wake-up), then paused (cheap), then checkpointed (a restore). */
-    private static int preference(InstanceState s) {
-        return switch (s) {
-            case IDLE -> 0;
-            case BUSY, STARTING -> 1;
-            case PAUSED, PAUSING, RESUMING -> 2;
-            default -> 3;
-        };
-    }
-
-    /** Brings a claimed instance to IDLE, whatever it was doing; the gate is asked before it wakes one. */
-    private void wake(LiveInstance inst, Claim claim, FunctionDefinition fn, ServingGate gate) throws InterruptedException {
+    /** Brings a claimed instance to IDLE and says how (a restore outweighs a resume); asks the gate before a wake. */
+    private Wake wake(LiveInstance inst, Claim claim, FunctionDefinition fn, ServingGate gate) throws InterruptedException {
         Instant deadline = clock.instant().plus(settings.admissionTimeout());
+        Wake how = Wake.WARM;
         while (true) {
             InstanceState s = claim.settle(Duration.between(clock.instant(), deadline));
             switch (s) {
                 case IDLE -> {
-                    return;
+                    return how;
                 }
                 case PAUSED -> {
                     gate.check(fn.name());
                     ops.resume(inst);
+                    if (how == Wake.WARM) how = Wake.RESUME;
                 }
                 case CHECKPOINTED -> {
                     gate.check(fn.name());
-                    room.reserve(inst, fn.name());
+                    admission.reserve(inst, fn);
                     ops.restore(inst, fn, Optional.empty());
+                    how = Wake.RESTORE;
                 }
                 default -> throw TorporException.notReady("instance " + inst.id() + " is " + s);
             }
@@ -224,19 +223,20 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    private InvocationResult dispatch(LiveInstance inst, FunctionDefinition fn, Invocation inv) throws InterruptedException {
+    private Answer dispatch(LiveInstance inst, FunctionDefinition fn, Invocation inv) throws InterruptedException {
         ops.transition(inst, LifecycleEvent.DISPATCH);
         inst.session.deliver(inv, inst.channel);
         long left = Math.max(1, inv.deadlineEpochMillis() - System.currentTimeMillis());
         try {
-            return inv.result().get(left, TimeUnit.MILLISECONDS);
+            InvocationResult result = inv.result().get(left, TimeUnit.MILLISECONDS);
+            return new Answer(result, result.functionError() == null ? Outcome.OK : Outcome.FUNCTION_ERROR);
         } catch (TimeoutException e) {
             InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
             inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
             ops.stop(inst, LifecycleEvent.FAIL);
-            return timedOut;
+            return new Answer(timedOut, Outcome.TIMEOUT);
         } catch (ExecutionException e) {
             // the event never reached the function (its relay channel closed): say so, as the session did
             if (e.getCause() instanceof TorporException t) throw t;

@@ -18,7 +18,19 @@ public interface LifecycleObserver {
 
     default void operationFailed(Instance.Snapshot instance, String operation, String why) {}
 
-    default void invoked(String function, boolean functionError, Duration took) {}
+    /** How the instance that answered an invocation was woken for it. */
+    enum Wake { START, RESTORE, RESUME, WARM }
+
+    /** How an invocation ended: answered, the function's own error, its timeout, or the node could not run it. */
+    enum Outcome { OK, FUNCTION_ERROR, TIMEOUT, FAILED }
+
+    /** Why an invocation was refused with a 429 before it ran. */
+    enum Throttle { RESERVED_CONCURRENCY, MEMORY_BUDGET, ADMISSION_TIMEOUT }
+
+    /** {@code took} runs from the invocation's arrival to its answer, the wake included. */
+    default void invoked(String function, Wake wake, Outcome outcome, Duration took) {}
+
+    default void throttled(String function, Throttle reason) {}
 
     /** Both observers hear everything, {@code this} first. */
     default LifecycleObserver and(LifecycleObserver other) {
@@ -31,7 +43,8 @@ public interface LifecycleObserver {
             @Override public void resumed(Instance.Snapshot i, Duration t) { first.resumed(i, t); other.resumed(i, t); }
             @Override public void started(Instance.Snapshot i, Duration t) { first.started(i, t); other.started(i, t); }
             @Override public void operationFailed(Instance.Snapshot i, String op, String why) { first.operationFailed(i, op, why); other.operationFailed(i, op, why); }
-            @Override public void invoked(String f, boolean err, Duration t) { first.invoked(f, err, t); other.invoked(f, err, t); }
+            @Override public void invoked(String f, Wake w, Outcome o, Duration t) { first.invoked(f, w, o, t); other.invoked(f, w, o, t); }
+            @Override public void throttled(String f, Throttle r) { first.throttled(f, r); other.throttled(f, r); }
         };
     }
 }

@@ -114,6 +114,24 @@ final class LiveInstances {
         return Collections.unmodifiableMap(byId);
     }
 
+    /** The instances of the function's current code, those quickest to serve first. */
+    List<LiveInstance> cheapestFirst(FunctionDefinition fn) {
+        return all().stream()
+                .filter(l -> l.instance.function().equals(fn.name()) && l.instance.revision() == fn.revision())
+                .sorted(Comparator.comparingInt(l -> wakeCost(l.instance.snapshot().state())))
+                .toList();
+    }
+
+    /** Idle first (no wake-up), then busy ones (soon idle), then paused (cheap), then checkpointed (a restore). */
+    private static int wakeCost(InstanceState s) {
+        return switch (s) {
+            case IDLE -> 0;
+            case BUSY, STARTING -> 1;
+            case PAUSED, PAUSING, RESUMING -> 2;
+            default -> 3;
+        };
+    }
+
     /** The newest error of any instance of the function, for an invocation that found none of them working. */
     Optional<String> lastError(String function) {
         return byId.values().stream().map(l -> l.instance.snapshot())

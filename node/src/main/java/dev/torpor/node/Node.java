@@ -66,7 +66,7 @@ public final class Node implements AutoCloseable {
         InstanceManager instances = new InstanceManager(runtime, images, budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
                 new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
                 db.functions()::get, fn -> code.codeDir(fn.name(), fn.revision()));
-        metrics.watchResident(() -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
+        metrics.watchInstances(instances::list, () -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
         instances.recover();
         Deployments deployments = new Deployments(db.functions(), code, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());

@@ -191,8 +191,8 @@ class InstanceManagerTest extends InstanceManagerFixture {
         AtomicBoolean ran = new AtomicBoolean();
         startManager(16 * MEMORY, Duration.ofSeconds(5), new LifecycleObserver() {
             @Override
-            public void invoked(String function, boolean functionError, Duration took) {
-                ran.set(true);
+            public void transitioned(Instance.Snapshot instance, LifecycleEvent event) {
+                if (event == LifecycleEvent.DISPATCH) ran.set(true);
             }
         });
         FunctionDefinition fn = deploy("echo", Mode.NONE, NEVER_MS);
