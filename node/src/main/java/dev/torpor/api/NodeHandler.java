@@ -1,7 +1,6 @@
 package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.torpor.TorporException;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.PeerNode;
 import dev.torpor.function.FunctionNames;
@@ -49,8 +48,7 @@ final class NodeHandler {
     /** Body {@code {"suspend": "none|pause|checkpoint", "idleMs": 30000}}; either field may be left out. */
     private Response setPolicy(Request r) throws IOException {
         String name = name(r);
-        JsonNode body = Response.JSON.readTree(r.body(64 * 1024, "policy body too large"));
-        if (body == null || !body.isObject()) throw TorporException.invalid("expected a JSON object with suspend and/or idleMs");
+        JsonNode body = JsonBody.object(r, 64 * 1024);
         Map<String, String> tags = new HashMap<>(deployments.get(name).suspendPolicy().toTags());
         if (body.has("suspend")) tags.put(SuspendPolicy.SUSPEND_TAG, body.get("suspend").asText());
         if (body.has("idleMs")) tags.put(SuspendPolicy.IDLE_MS_TAG, body.get("idleMs").asText());

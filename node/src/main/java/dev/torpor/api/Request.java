@@ -29,11 +29,40 @@ public final class Request {
 
     /** A named group of the route's path pattern, URL-decoded. */
     public String pathParam(String name) {
-        return URLDecoder.decode(path.group(name), StandardCharsets.UTF_8);
+        return decode("path parameter " + name, path.group(name));
     }
 
+    /** Absent: null. */
     public String query(String name) {
         return query.get(name);
+    }
+
+    public String requiredQuery(String name) {
+        String value = query.get(name);
+        if (value == null || value.isEmpty()) throw TorporException.invalid("query parameter " + name + " is required");
+        return value;
+    }
+
+    /** An integer query parameter in {@code min..max}, null when absent; anything else is INVALID_PARAMETER. */
+    public Integer queryInt(String name, int min, int max) {
+        String value = query.get(name);
+        return value == null ? null : (int) inRange("query parameter " + name, value, min, max);
+    }
+
+    public long requiredQueryLong(String name, long min, long max) {
+        return inRange("query parameter " + name, requiredQuery(name), min, max);
+    }
+
+    /** A number a caller wrote, read whole: "12abc", "1.5" and out-of-range values are refused, not cut or wrapped. */
+    static long inRange(String what, String value, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw TorporException.invalid(what + " must be a whole number, not '" + value + "'");
+        }
+        if (n < min || n > max) throw TorporException.invalid(what + " must be in " + min + ".." + max + ", not " + n);
+        return n;
     }
 
     public String header(String name) {
@@ -46,7 +75,7 @@ public final class Request {
      */
     public byte[] body(long limit, String tooLargeMessage) {
         String declared = header("Content-Length");
-        if (declared != null && Long.parseLong(declared.strip()) > limit) {
+        if (declared != null && inRange("Content-Length", declared, 0, Long.MAX_VALUE) > limit) {
             throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
         }
         try (InputStream in = exchange.getRequestBody()) {
@@ -70,8 +99,17 @@ public final class Request {
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
-            q.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            q.put(decode("query parameter", k), decode("query parameter " + k, v));
         }
         return q;
+    }
+
+    /** A malformed escape such as {@code %zz} is the caller's mistake, not a failure of the node. */
+    private static String decode(String what, String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw TorporException.invalid(what + " is not URL-encoded properly: " + raw);
+        }
     }
 }
