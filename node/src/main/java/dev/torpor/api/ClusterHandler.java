@@ -47,7 +47,7 @@ final class ClusterHandler {
     }
 
     void register(Router router) {
-        router.add("POST", "/torpor/v1/instances/(?<id>[A-Za-z0-9_.-]+)/migrate", this::migrate)
+        router.add("POST", "/torpor/v1/instances/(?<id>[^/]+)/migrate", this::migrate)
                 .add("POST", "/torpor/v1/node/drain", r -> {
                     JsonNode body = JsonBody.object(r, 4096);
                     return Response.json(200, Map.of("migrations", migrations.drain(JsonBody.flag(body, "compress", true))));
@@ -56,31 +56,31 @@ final class ClusterHandler {
                         receiver.prepare(read(r, 64 * 1024, MigrationOffer.class).validated())))
                 .add("PUT", "/torpor/v1/replicas/(?<name>[^/]+)", r -> {
                     Replica replica = read(r, MAX_REPLICA, Replica.class).validated();
-                    if (!replica.definition().name().equals(FunctionNames.fromNameOrArn(r.pathParam("name")))) {
+                    if (!replica.definition().name().equals(r.functionName())) {
                         throw TorporException.invalid("the replica's name does not match the path");
                     }
                     return Response.json(200, Map.of("codeSha256", receiver.replica(replica).codeSha256()));
                 })
-                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/image", r -> {
+                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
                     String function = FunctionNames.requireValid(r.requiredQuery("function"));
                     Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
-                    return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream(), postCopyFrom));
+                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), postCopyFrom));
                 })
-                .add("GET", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages", this::pages)
-                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages/done", r -> {
-                    pages.finished(r.pathParam("id"), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));
+                .add("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
+                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
+                    pages.finished(r.instanceId(), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));
                     return Response.empty(204);
                 })
                 .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
-                        backups.missing(r.pathParam("id"), read(r, MAX_OFFER, BackupOffer.class).validated())))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/chunks", r ->
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/missing", r -> Response.json(200,
+                        backups.missing(r.instanceId(), read(r, MAX_OFFER, BackupOffer.class).validated())))
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/chunks", r ->
                         Response.json(200, Map.of("received", backups.chunks(r.stream()))))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)", r -> Response.json(200,
-                        backups.commit(r.pathParam("id"), read(r, MAX_OFFER, BackupCommit.class).validated())))
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)", r -> Response.json(200,
+                        backups.commit(r.instanceId(), read(r, MAX_OFFER, BackupCommit.class).validated())))
                 .add("PUT", "/torpor/v1/leases/(?<name>[^/]+)", this::renewLease)
                 .add("GET", "/torpor/v1/leases/(?<name>[^/]+)", r -> {
-                    String name = FunctionNames.fromNameOrArn(r.pathParam("name"));
+                    String name = r.functionName();
                     Lease l = failover.lease(name).orElseThrow(() -> TorporException.notFound("no lease of " + name + " here"));
                     return Response.json(200, Map.of("function", name, "owner", l.owner(), "epoch", l.epoch()));
                 });
@@ -91,13 +91,13 @@ final class ClusterHandler {
         JsonNode body = JsonBody.object(r, 4096);
         String target = JsonBody.text(body, "target");
         if (target == null || target.isBlank()) throw TorporException.invalid("say where to: {\"target\": \"<node id>\"}");
-        return Response.json(200, migrations.migrate(r.pathParam("id"), target, JsonBody.flag(body, "compress", true),
+        return Response.json(200, migrations.migrate(r.instanceId(), target, JsonBody.flag(body, "compress", true),
                 MigrationMode.parse(JsonBody.text(body, "mode"))));
     }
 
     /** Pages of a post-copy still here: {@code ?pid=&vaddr=&count=}, zstd-compressed as the move asked, with the raw pages' CRC32C. */
     private Response pages(Request r) {
-        PageServing.Piece piece = pages.read(r.pathParam("id"), r.requiredQueryLong("pid", 1, Integer.MAX_VALUE),
+        PageServing.Piece piece = pages.read(r.instanceId(), r.requiredQueryLong("pid", 1, Integer.MAX_VALUE),
                 r.requiredQueryLong("vaddr", 0, Long.MAX_VALUE), (int) r.requiredQueryLong("count", 1, Integer.MAX_VALUE));
         Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/octet-stream",
                 PageHeaders.RAW_LENGTH, Integer.toString(piece.rawLength()), PageHeaders.CRC32C, Long.toString(piece.crc32c())));
@@ -112,7 +112,7 @@ final class ClusterHandler {
         if (owner == null || owner.isBlank()) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\"}");
         long epoch = JsonBody.wholeNumber(body, "epoch", 1, Long.MAX_VALUE);
         long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, MAX_LEASE_TTL_MS);
-        Lease l = failover.renewed(FunctionNames.fromNameOrArn(r.pathParam("name")), owner, epoch, Duration.ofMillis(ttlMs));
+        Lease l = failover.renewed(r.functionName(), owner, epoch, Duration.ofMillis(ttlMs));
         return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }
 

@@ -2,7 +2,6 @@ package dev.torpor.api;
 
 import dev.torpor.function.LambdaAccount;
 import dev.torpor.function.FunctionDefinition;
-import dev.torpor.function.FunctionNames;
 import dev.torpor.api.lambda.Concurrency;
 import dev.torpor.api.lambda.CreateFunctionRequest;
 import dev.torpor.api.lambda.FunctionConfiguration;
@@ -96,7 +95,7 @@ final class FunctionsHandler {
     }
 
     private FunctionDefinition function(Request r) {
-        return deployments.get(FunctionNames.fromNameOrArn(r.pathParam("name")));
+        return deployments.get(r.functionName());
     }
 
     private FunctionConfiguration configuration(FunctionDefinition fn) {

@@ -3,6 +3,7 @@ package dev.torpor.api;
 import com.sun.net.httpserver.HttpExchange;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.function.FunctionNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -10,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One HTTP request as the handlers see it: path groups, query, headers, and a body read within a limit. */
 public final class Request {
     private final HttpExchange exchange;
     private final Matcher path;
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}");
     private final Map<String, String> query;
 
     Request(HttpExchange exchange, Matcher path) {
@@ -30,6 +33,20 @@ public final class Request {
     /** A named group of the route's path pattern, URL-decoded. */
     public String pathParam(String name) {
         return decode("path parameter " + name, path.group(name));
+    }
+
+    /** The {@code id} path parameter: an instance id also names directories on the node, so never "." or "..". */
+    public String instanceId() {
+        String id = pathParam("id");
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw TorporException.invalid("'" + id + "' is not an instance id: it must match " + INSTANCE_ID.pattern());
+        }
+        return id;
+    }
+
+    /** The {@code name} path parameter: a function's name or ARN, as Lambda takes it; its bare name. */
+    public String functionName() {
+        return FunctionNames.fromNameOrArn(pathParam("name"));
     }
 
     /** Absent: null. */
