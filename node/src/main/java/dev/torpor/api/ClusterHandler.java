@@ -27,6 +27,8 @@ final class ClusterHandler {
     private static final long MAX_REPLICA = 100L * 1024 * 1024;
     /** A chunk list or recipe: 67 bytes of JSON per 4 KiB page, so about 17 MB for a 1 GiB image. */
     private static final int MAX_OFFER = 64 << 20;
+    /** Owners renew every ttl/3; a ttl past an hour would leave a dead owner's functions unserved for that long. */
+    private static final long MAX_LEASE_TTL_MS = 3_600_000;
     private final Migrations migrations;
     private final MigrationReceiver receiver;
     private final BackupReceiver backups;
@@ -45,41 +47,40 @@ final class ClusterHandler {
     }
 
     void register(Router router) {
-        router.add("POST", "/torpor/v1/instances/(?<id>[A-Za-z0-9_.-]+)/migrate", this::migrate)
+        router.add("POST", "/torpor/v1/instances/(?<id>[^/]+)/migrate", this::migrate)
                 .add("POST", "/torpor/v1/node/drain", r -> {
-                    JsonNode body = json(r, 4096);
-                    return Response.json(200, Map.of("migrations", migrations.drain(body.path("compress").asBoolean(true))));
+                    JsonNode body = JsonBody.object(r, 4096);
+                    return Response.json(200, Map.of("migrations", migrations.drain(JsonBody.flag(body, "compress", true))));
                 })
                 .add("POST", "/torpor/v1/migrations/prepare", r -> Response.json(200,
-                        receiver.prepare(Response.JSON.treeToValue(json(r, 64 * 1024), MigrationOffer.class))))
+                        receiver.prepare(read(r, 64 * 1024, MigrationOffer.class).validated())))
                 .add("PUT", "/torpor/v1/replicas/(?<name>[^/]+)", r -> {
-                    Replica replica = Response.JSON.readValue(r.body(MAX_REPLICA, "replica too large"), Replica.class);
-                    if (!replica.definition().name().equals(FunctionNames.fromNameOrArn(r.pathParam("name")))) {
+                    Replica replica = read(r, MAX_REPLICA, Replica.class).validated();
+                    if (!replica.definition().name().equals(r.functionName())) {
                         throw TorporException.invalid("the replica's name does not match the path");
                     }
                     return Response.json(200, Map.of("codeSha256", receiver.replica(replica).codeSha256()));
                 })
-                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/image", r -> {
-                    String function = r.query("function");
-                    if (function == null) throw TorporException.invalid("which function? (?function=NAME)");
+                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
+                    String function = FunctionNames.requireValid(r.requiredQuery("function"));
                     Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
-                    return Response.json(200, receiver.receive(r.pathParam("id"), function, r.stream(), postCopyFrom));
+                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), postCopyFrom));
                 })
-                .add("GET", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages", this::pages)
-                .add("POST", "/torpor/v1/migrations/(?<id>[A-Za-z0-9_.-]+)/pages/done", r -> {
-                    pages.finished(r.pathParam("id"), json(r, 64 * 1024).path("error").asText(null));
+                .add("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
+                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
+                    pages.finished(r.instanceId(), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));
                     return Response.empty(204);
                 })
                 .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/missing", r -> Response.json(200,
-                        backups.missing(r.pathParam("id"), Response.JSON.treeToValue(json(r, MAX_OFFER), BackupOffer.class))))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)/chunks", r ->
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/missing", r -> Response.json(200,
+                        backups.missing(r.instanceId(), read(r, MAX_OFFER, BackupOffer.class).validated())))
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/chunks", r ->
                         Response.json(200, Map.of("received", backups.chunks(r.stream()))))
-                .add("POST", "/torpor/v1/backups/(?<id>[A-Za-z0-9_.-]+)", r -> Response.json(200,
-                        backups.commit(r.pathParam("id"), Response.JSON.treeToValue(json(r, MAX_OFFER), BackupCommit.class))))
+                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)", r -> Response.json(200,
+                        backups.commit(r.instanceId(), read(r, MAX_OFFER, BackupCommit.class).validated())))
                 .add("PUT", "/torpor/v1/leases/(?<name>[^/]+)", this::renewLease)
                 .add("GET", "/torpor/v1/leases/(?<name>[^/]+)", r -> {
-                    String name = FunctionNames.fromNameOrArn(r.pathParam("name"));
+                    String name = r.functionName();
                     Lease l = failover.lease(name).orElseThrow(() -> TorporException.notFound("no lease of " + name + " here"));
                     return Response.json(200, Map.of("function", name, "owner", l.owner(), "epoch", l.epoch()));
                 });
@@ -87,22 +88,17 @@ final class ClusterHandler {
 
     /** Body {@code {"target": "edge-b", "compress": true, "mode": "post-copy"}}; without a mode, the fastest both nodes can. */
     private Response migrate(Request r) throws IOException, InterruptedException {
-        JsonNode body = json(r, 4096);
-        String target = body.path("target").asText(null);
+        JsonNode body = JsonBody.object(r, 4096);
+        String target = JsonBody.text(body, "target");
         if (target == null || target.isBlank()) throw TorporException.invalid("say where to: {\"target\": \"<node id>\"}");
-        return Response.json(200, migrations.migrate(r.pathParam("id"), target, body.path("compress").asBoolean(true),
-                MigrationMode.parse(body.path("mode").asText(null))));
+        return Response.json(200, migrations.migrate(r.instanceId(), target, JsonBody.flag(body, "compress", true),
+                MigrationMode.parse(JsonBody.text(body, "mode"))));
     }
 
     /** Pages of a post-copy still here: {@code ?pid=&vaddr=&count=}, zstd-compressed as the move asked, with the raw pages' CRC32C. */
     private Response pages(Request r) {
-        PageServing.Piece piece;
-        try {
-            piece = pages.read(r.pathParam("id"), Long.parseLong(r.query("pid")), Long.parseLong(r.query("vaddr")),
-                    Integer.parseInt(r.query("count")));
-        } catch (NumberFormatException e) {
-            throw TorporException.invalid("pid, vaddr and count must be numbers");
-        }
+        PageServing.Piece piece = pages.read(r.instanceId(), r.requiredQueryLong("pid", 1, Integer.MAX_VALUE),
+                r.requiredQueryLong("vaddr", 0, Long.MAX_VALUE), (int) r.requiredQueryLong("count", 1, Integer.MAX_VALUE));
         Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/octet-stream",
                 PageHeaders.RAW_LENGTH, Integer.toString(piece.rawLength()), PageHeaders.CRC32C, Long.toString(piece.crc32c())));
         if (piece.zstd()) headers.put("Content-Encoding", "zstd");
@@ -111,17 +107,16 @@ final class ClusterHandler {
 
     /** Body {@code {"owner": "edge-a", "epoch": 1, "ttlMs": 6000}}; 409 when this node took the function over. */
     private Response renewLease(Request r) throws IOException {
-        JsonNode body = json(r, 4096);
-        String owner = body.path("owner").asText(null);
-        long epoch = body.path("epoch").asLong(-1);
-        long ttlMs = body.path("ttlMs").asLong(-1);
-        if (owner == null || epoch < 1 || ttlMs < 1) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\" ≥ 1}");
-        Lease l = failover.renewed(FunctionNames.fromNameOrArn(r.pathParam("name")), owner, epoch, Duration.ofMillis(ttlMs));
+        JsonNode body = JsonBody.object(r, 4096);
+        String owner = JsonBody.text(body, "owner");
+        if (owner == null || owner.isBlank()) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\"}");
+        long epoch = JsonBody.wholeNumber(body, "epoch", 1, Long.MAX_VALUE);
+        long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, MAX_LEASE_TTL_MS);
+        Lease l = failover.renewed(r.functionName(), owner, epoch, Duration.ofMillis(ttlMs));
         return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }
 
-    private static JsonNode json(Request r, int limit) throws IOException {
-        byte[] body = r.body(limit, "request body too large");
-        return body.length == 0 ? Response.JSON.createObjectNode() : Response.JSON.readTree(body);
+    private static <T> T read(Request r, long limit, Class<T> type) throws IOException {
+        return JsonBody.read(r, limit, "request body too large", type);
     }
 }

@@ -1,6 +1,7 @@
 package dev.torpor.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
@@ -25,8 +26,9 @@ public final class ErrorRenderer {
     /** Any failure of a request: a {@link TorporException}, an unreadable JSON body, or a bug (500). */
     public static RenderedError render(Throwable failure) {
         Throwable f = failure;
-        while ((f instanceof CompletionException || f instanceof ExecutionException) && f.getCause() != null) {
-            f = f.getCause();
+        while ((f instanceof CompletionException || f instanceof ExecutionException) && f.getCause() != null
+                || f instanceof JsonMappingException && f.getCause() instanceof TorporException) {
+            f = f.getCause(); // a record that refused its own values while Jackson built it says best what was wrong
         }
         return switch (f) {
             case TorporException e -> render(e.kind(), e.detail());

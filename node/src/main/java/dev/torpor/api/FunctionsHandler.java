@@ -1,9 +1,7 @@
 package dev.torpor.api;
 
 import dev.torpor.function.LambdaAccount;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.function.FunctionDefinition;
-import dev.torpor.function.FunctionNames;
 import dev.torpor.api.lambda.Concurrency;
 import dev.torpor.api.lambda.CreateFunctionRequest;
 import dev.torpor.api.lambda.FunctionConfiguration;
@@ -23,7 +21,6 @@ final class FunctionsHandler {
     /** Lambda takes 50 MB zips inline, base64 in JSON: about 70 MB of request. */
     private static final long MAX_BODY = 70L * 1024 * 1024;
     private static final String FUNCTION = "/2015-03-31/functions/(?<name>[^/]+)";
-    private static final ObjectMapper JSON = Response.JSON;
 
     private final Deployments deployments;
     private final LambdaAccount account;
@@ -65,7 +62,8 @@ final class FunctionsHandler {
     }
 
     private Response list(Request r) {
-        Integer maxItems = r.query("MaxItems") == null ? null : Integer.valueOf(r.query("MaxItems"));
+        // Lambda's own range check, with its wording, is the page's
+        Integer maxItems = r.queryInt("MaxItems", Integer.MIN_VALUE, Integer.MAX_VALUE);
         return Response.json(200, ListFunctionsResponse.page(
                 deployments.list().stream().map(this::configuration).toList(), r.query("Marker"), maxItems));
     }
@@ -97,7 +95,7 @@ final class FunctionsHandler {
     }
 
     private FunctionDefinition function(Request r) {
-        return deployments.get(FunctionNames.fromNameOrArn(r.pathParam("name")));
+        return deployments.get(r.functionName());
     }
 
     private FunctionConfiguration configuration(FunctionDefinition fn) {
@@ -105,9 +103,6 @@ final class FunctionsHandler {
     }
 
     private static <T> T read(Request r, Class<T> type) throws IOException {
-        byte[] body = r.body(MAX_BODY, "Request must be smaller than " + MAX_BODY + " bytes for this operation");
-        T value = JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
-        if (value == null) throw dev.torpor.TorporException.invalid("expected a JSON object");
-        return value;
+        return JsonBody.read(r, MAX_BODY, "Request must be smaller than " + MAX_BODY + " bytes for this operation", type);
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** Torpor's own view of instances: list, one, its output, and manual checkpoint and restore. */
 final class InstancesHandler {
     private static final String BASE = "/torpor/v1/instances";
-    private static final String ID = "(?<id>[A-Za-z0-9_.-]+)";
+    private static final String ID = "(?<id>[^/]+)";
     private final InstanceManager instances;
 
     InstancesHandler(InstanceManager instances) {
@@ -18,14 +18,14 @@ final class InstancesHandler {
 
     void register(Router router) {
         router.add("GET", BASE, r -> Response.json(200, new InstanceView.Page(instances.list().stream().map(this::view).toList())))
-                .add("GET", BASE + "/" + ID, r -> Response.json(200, view(instances.get(r.pathParam("id")))))
-                .add("POST", BASE + "/" + ID + "/checkpoint", r -> Response.json(200, view(instances.checkpoint(r.pathParam("id")))))
-                .add("POST", BASE + "/" + ID + "/restore", r -> Response.json(200, view(instances.restore(r.pathParam("id")))))
+                .add("GET", BASE + "/" + ID, r -> Response.json(200, view(instances.get(r.instanceId()))))
+                .add("POST", BASE + "/" + ID + "/checkpoint", r -> Response.json(200, view(instances.checkpoint(r.instanceId()))))
+                .add("POST", BASE + "/" + ID + "/restore", r -> Response.json(200, view(instances.restore(r.instanceId()))))
                 .add("GET", BASE + "/" + ID + "/logs", this::logs);
     }
 
     private Response logs(Request r) throws IOException {
-        Path file = instances.logFile(r.pathParam("id"));
+        Path file = instances.logFile(r.instanceId());
         return Response.text(200, "text/plain; charset=utf-8", Files.exists(file) ? Files.readString(file) : "");
     }
 

@@ -4,7 +4,6 @@ import dev.torpor.function.LambdaAccount;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
-import dev.torpor.function.FunctionNames;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.InstanceManager;
@@ -50,7 +49,7 @@ final class InvokeHandler {
     }
 
     private Response invoke(Request r) throws InterruptedException {
-        FunctionDefinition fn = function(r.pathParam("name"));
+        FunctionDefinition fn = function(r.functionName());
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
         byte[] payload = r.body(limit, "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
@@ -90,8 +89,7 @@ final class InvokeHandler {
         }
     }
 
-    private FunctionDefinition function(String nameOrArn) {
-        String name = FunctionNames.fromNameOrArn(nameOrArn);
+    private FunctionDefinition function(String name) {
         try {
             return deployments.get(name);
         } catch (TorporException e) {

@@ -1,10 +1,8 @@
 package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.torpor.TorporException;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.PeerNode;
-import dev.torpor.function.FunctionNames;
 import dev.torpor.function.SuspendPolicy;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
@@ -34,7 +32,7 @@ final class NodeHandler {
     void register(Router router) {
         router.add("GET", "/torpor/v1/node", r -> Response.json(200, info()))
                 .add("GET", "/metrics", r -> new Response(200, Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), metrics.scrape()))
-                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, PolicyView.of(deployments.get(name(r)).suspendPolicy())))
+                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/policy", r -> Response.json(200, PolicyView.of(deployments.get(r.functionName()).suspendPolicy())))
                 .add("PUT", "/torpor/v1/functions/(?<name>[^/]+)/policy", this::setPolicy);
     }
 
@@ -48,17 +46,12 @@ final class NodeHandler {
 
     /** Body {@code {"suspend": "none|pause|checkpoint", "idleMs": 30000}}; either field may be left out. */
     private Response setPolicy(Request r) throws IOException {
-        String name = name(r);
-        JsonNode body = Response.JSON.readTree(r.body(64 * 1024, "policy body too large"));
-        if (body == null || !body.isObject()) throw TorporException.invalid("expected a JSON object with suspend and/or idleMs");
+        String name = r.functionName();
+        JsonNode body = JsonBody.object(r, 64 * 1024);
         Map<String, String> tags = new HashMap<>(deployments.get(name).suspendPolicy().toTags());
         if (body.has("suspend")) tags.put(SuspendPolicy.SUSPEND_TAG, body.get("suspend").asText());
         if (body.has("idleMs")) tags.put(SuspendPolicy.IDLE_MS_TAG, body.get("idleMs").asText());
         SuspendPolicy policy = SuspendPolicy.fromTags(tags);
         return Response.json(200, PolicyView.of(deployments.setPolicy(name, policy).suspendPolicy()));
-    }
-
-    private static String name(Request r) {
-        return FunctionNames.fromNameOrArn(r.pathParam("name"));
     }
 }

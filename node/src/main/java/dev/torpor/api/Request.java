@@ -3,6 +3,7 @@ package dev.torpor.api;
 import com.sun.net.httpserver.HttpExchange;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
+import dev.torpor.function.FunctionNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -10,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One HTTP request as the handlers see it: path groups, query, headers, and a body read within a limit. */
 public final class Request {
     private final HttpExchange exchange;
     private final Matcher path;
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}");
     private final Map<String, String> query;
 
     Request(HttpExchange exchange, Matcher path) {
@@ -32,8 +35,51 @@ public final class Request {
         return URLDecoder.decode(path.group(name), StandardCharsets.UTF_8);
     }
 
+    /** The {@code id} path parameter: an instance id also names directories on the node, so never "." or "..". */
+    public String instanceId() {
+        String id = pathParam("id");
+        if (!INSTANCE_ID.matcher(id).matches()) {
+            throw TorporException.invalid("'" + id + "' is not an instance id: it must match " + INSTANCE_ID.pattern());
+        }
+        return id;
+    }
+
+    /** The {@code name} path parameter: a function's name or ARN, as Lambda takes it; its bare name. */
+    public String functionName() {
+        return FunctionNames.fromNameOrArn(pathParam("name"));
+    }
+
+    /** Absent: null. */
     public String query(String name) {
         return query.get(name);
+    }
+
+    public String requiredQuery(String name) {
+        String value = query.get(name);
+        if (value == null || value.isEmpty()) throw TorporException.invalid("query parameter " + name + " is required");
+        return value;
+    }
+
+    /** An integer query parameter in {@code min..max}, null when absent; anything else is INVALID_PARAMETER. */
+    public Integer queryInt(String name, int min, int max) {
+        String value = query.get(name);
+        return value == null ? null : (int) inRange("query parameter " + name, value, min, max);
+    }
+
+    public long requiredQueryLong(String name, long min, long max) {
+        return inRange("query parameter " + name, requiredQuery(name), min, max);
+    }
+
+    /** A number a caller wrote, read whole: "12abc", "1.5" and out-of-range values are refused, not cut or wrapped. */
+    static long inRange(String what, String value, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw TorporException.invalid(what + " must be a whole number, not '" + value + "'");
+        }
+        if (n < min || n > max) throw TorporException.invalid(what + " must be in " + min + ".." + max + ", not " + n);
+        return n;
     }
 
     public String header(String name) {
@@ -46,7 +92,7 @@ public final class Request {
      */
     public byte[] body(long limit, String tooLargeMessage) {
         String declared = header("Content-Length");
-        if (declared != null && Long.parseLong(declared.strip()) > limit) {
+        if (declared != null && Long.parseLong(declared.strip()) > limit) { // the JDK server refused a malformed one
             throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
         }
         try (InputStream in = exchange.getRequestBody()) {

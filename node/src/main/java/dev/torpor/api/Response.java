@@ -1,5 +1,6 @@
 package dev.torpor.api;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -12,8 +13,10 @@ import java.util.Map;
 
 /** What a handler answers: status, headers, body bytes. */
 public record Response(int status, Map<String, String> headers, byte[] body) {
+    /** Reads requests too: a number with a fraction for an integer field is refused, as Lambda refuses MemorySize 128.7, not cut. */
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     public static Response json(int status, Object value) {

@@ -4,6 +4,7 @@ import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
+import dev.torpor.function.FunctionRules;
 import dev.torpor.function.StoredCode;
 import dev.torpor.function.SuspendPolicy;
 import java.time.Instant;
@@ -41,6 +42,7 @@ public final class Deployments {
 
     /** {@code fn} carries everything but the code facts, which come from storing {@code zip}. */
     public synchronized FunctionDefinition create(FunctionDefinition fn, byte[] zip) {
+        FunctionRules.validated(fn);
         if (registry.get(fn.name()).isPresent()) {
             throw new TorporException(dev.torpor.ErrorKind.ALREADY_EXISTS, "Function already exist: " + fn.name());
         }
@@ -77,14 +79,14 @@ public final class Deployments {
     /** Configuration changes that running instances can keep serving under (policy, concurrency, description). */
     public synchronized FunctionDefinition updateConfiguration(FunctionDefinition changed) {
         get(changed.name());
-        return registry.update(changed);
+        return registry.update(FunctionRules.validated(changed));
     }
 
     public synchronized FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
         FunctionDefinition fn = get(name);
         Map<String, String> tags = new HashMap<>(fn.tags());
         tags.putAll(policy.toTags());
-        return registry.update(fn.withTags(tags, Instant.now()));
+        return registry.update(FunctionRules.validated(fn.withTags(tags, Instant.now())));
     }
 
     public synchronized void delete(String name) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.api.lambda.CreateFunctionRequest;
+import dev.torpor.checkpoint.Recipe;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,20 @@ class ErrorRendererTest {
         Exception mismatch = catchException(() -> JSON.readValue("{\"Timeout\":\"soon\"}", CreateFunctionRequest.class));
 
         assertThat(ErrorRenderer.render(mismatch).errorType()).isEqualTo("InvalidRequestContentException");
+    }
+
+    /** A record that refuses its own values while Jackson builds it (a Recipe naming a file twice) is refused in its own words. */
+    @Test
+    void aRefusalInsideTheParserIsTheRefusalItself() throws Exception {
+        Exception refused = catchException(() -> JSON.readValue("""
+                {"files": [{"name": "pages-1.img", "size": 0, "chunks": []}, {"name": "pages-1.img", "size": 0, "chunks": []}]}""",
+                Recipe.class));
+
+        RenderedError r = ErrorRenderer.render(refused);
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorType()).isEqualTo("InvalidParameterValueException");
+        assertThat(JSON.readTree(r.body()).get("Message").asText()).isEqualTo("a recipe lists a file twice");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.torpor.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.torpor.ErrorKind;
+import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.node.NodeDatabase;
@@ -17,7 +20,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Code updates against the audit's crash: an agent killed 1 s into UpdateFunctionCode. */
+/** Code updates against the audit's crash (an agent killed 1 s into UpdateFunctionCode), and what may be stored at all. */
 class DeploymentsTest extends InstanceManagerFixture {
     private NodeDatabase db;
 
@@ -44,6 +47,26 @@ class DeploymentsTest extends InstanceManagerFixture {
         assertThat(codeRoot.resolve(".incoming-killed")).doesNotExist();
         assertThat(codeRoot.resolve("fn/1")).doesNotExist();
         assertThat(restarted.updateCode("fn", zip("v4")).revision()).isEqualTo(3);
+    }
+
+    @Test
+    void aDefinitionBreakingLambdasRulesIsRefusedAndNothingIsStored() throws Exception {
+        Deployments deployments = deployments(CodeStore.atRoot(tmp.resolve("code-store")));
+        FunctionDefinition bad = new FunctionDefinition("victim", "provided.al2023", "handler", "", -5, 0,
+                Map.of("A=B\nC", "x"), Map.of(), FunctionDefinition.UNRESERVED, "", 0, 1, "rev-1", Instant.now());
+
+        assertThat(catchThrowableOfType(TorporException.class, () -> deployments.create(bad, zip("v1"))).kind())
+                .isEqualTo(ErrorKind.INVALID_PARAMETER);
+        assertThat(deployments.list()).isEmpty();
+        assertThat(tmp.resolve("code-store/victim")).doesNotExist();
+
+        FunctionDefinition stored = deployments.create(function("fn"), zip("v1"));
+        FunctionDefinition noTimeout = new FunctionDefinition("fn", stored.runtime(), stored.handler(), "", MEMORY_MIB, 0,
+                Map.of(), Map.of(), stored.reservedConcurrency(), stored.codeSha256(), stored.codeSize(), stored.revision(),
+                stored.revisionId(), Instant.now());
+        assertThat(catchThrowableOfType(TorporException.class, () -> deployments.updateConfiguration(noTimeout)).kind())
+                .isEqualTo(ErrorKind.INVALID_PARAMETER);
+        assertThat(deployments.get("fn")).isEqualTo(stored);
     }
 
     private Deployments deployments(CodeStore code) {

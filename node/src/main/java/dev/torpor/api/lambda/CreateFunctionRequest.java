@@ -1,9 +1,8 @@
 package dev.torpor.api.lambda;
 
 import dev.torpor.TorporException;
-import dev.torpor.function.BackupPolicy;
 import dev.torpor.function.FunctionNames;
-import dev.torpor.function.SuspendPolicy;
+import dev.torpor.function.FunctionRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,27 +43,25 @@ public record CreateFunctionRequest(
         String name = FunctionNames.fromNameOrArn(functionName);
         if ("Image".equals(packageType)) throw Constraints.imagesNotSupported();
         if (packageType != null && !packageType.equals("Zip")) {
-            throw Constraints.violation("packageType", packageType, "satisfy enum value set: [Zip, Image]");
+            throw FunctionRules.violation("packageType", packageType, "satisfy enum value set: [Zip, Image]");
         }
         if (runtime == null) {
             throw TorporException.invalid("Runtime is a mandatory parameter for functions created with deployment "
-                    + "packages: one of " + String.join(", ", Constraints.RUNTIMES));
+                    + "packages: one of " + String.join(", ", FunctionRules.RUNTIMES));
         }
         Code c = Objects.requireNonNullElseGet(code, () -> new Code(null, null, null, null));
         byte[] zip = Constraints.zipFile("Code.ZipFile", c.zipFile(), c.s3Bucket(), c.s3Key(), c.imageUri());
         Map<String, String> t = Objects.requireNonNullElse(tags, Map.of());
-        SuspendPolicy.fromTags(t);
-        BackupPolicy.fromTags(t);
         return new CreateFunctionRequest(
                 name,
-                Constraints.runtime(runtime),
+                FunctionRules.runtime(runtime),
                 role,
                 handler,
                 Objects.requireNonNullElse(description, ""),
-                Constraints.timeout(Objects.requireNonNullElse(timeout, DEFAULT_TIMEOUT_SECONDS)),
-                Constraints.memorySize(Objects.requireNonNullElse(memorySize, DEFAULT_MEMORY_MIB)),
+                FunctionRules.timeout(Objects.requireNonNullElse(timeout, DEFAULT_TIMEOUT_SECONDS)),
+                FunctionRules.memorySize(Objects.requireNonNullElse(memorySize, DEFAULT_MEMORY_MIB)),
                 Objects.requireNonNullElseGet(environment, () -> new Environment(Map.of())).validated(),
-                t,
+                FunctionRules.tags(t),
                 new Code(zip, null, null, null),
                 "Zip",
                 Constraints.architectures(architectures));

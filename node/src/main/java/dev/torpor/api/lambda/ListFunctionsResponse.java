@@ -1,6 +1,7 @@
 package dev.torpor.api.lambda;
 
 import dev.torpor.TorporException;
+import dev.torpor.function.FunctionRules;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
@@ -20,7 +21,7 @@ public record ListFunctionsResponse(List<FunctionConfiguration> functions, Strin
      * @throws TorporException INVALID_PARAMETER for maxItems outside 1..10000 or a marker this did not make
      */
     public static ListFunctionsResponse page(Collection<FunctionConfiguration> functions, String marker, Integer maxItems) {
-        int max = maxItems == null ? DEFAULT_MAX_ITEMS : Constraints.range("maxItems", maxItems, 1, 10_000);
+        int max = maxItems == null ? DEFAULT_MAX_ITEMS : FunctionRules.range("maxItems", maxItems, 1, 10_000);
         String after = marker == null ? "" : decode(marker);
         List<FunctionConfiguration> rest = functions.stream()
                 .filter(f -> f.functionName().compareTo(after) > 0)

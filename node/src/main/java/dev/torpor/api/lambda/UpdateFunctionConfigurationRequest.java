@@ -1,5 +1,7 @@
 package dev.torpor.api.lambda;
 
+import dev.torpor.function.FunctionRules;
+
 /**
  * The body of Lambda's UpdateFunctionConfiguration: a null field keeps the function's current value. Role and the
  * settings Torpor has no use for are ignored.
@@ -10,10 +12,10 @@ public record UpdateFunctionConfigurationRequest(
 
     /** @throws dev.torpor.TorporException INVALID_PARAMETER if a given value breaks Lambda's rules */
     public UpdateFunctionConfigurationRequest validated() {
-        if (timeout != null) Constraints.timeout(timeout);
-        if (memorySize != null) Constraints.memorySize(memorySize);
+        if (timeout != null) FunctionRules.timeout(timeout);
+        if (memorySize != null) FunctionRules.memorySize(memorySize);
         if (environment != null) environment.validated();
-        if (runtime != null) Constraints.runtime(runtime);
+        if (runtime != null) FunctionRules.runtime(runtime);
         return this;
     }
 }
