@@ -28,7 +28,6 @@ final class ClusterHandler {
     /** A chunk list or recipe: 67 bytes of JSON per 4 KiB page, so about 17 MB for a 1 GiB image. */
     private static final int MAX_OFFER = 64 << 20;
     /** Owners renew every ttl/3; a ttl past an hour would leave a dead owner's functions unserved for that long. */
-    private static final long MAX_LEASE_TTL_MS = 3_600_000;
     private final Migrations migrations;
     private final MigrationReceiver receiver;
     private final BackupReceiver backups;
@@ -111,7 +110,7 @@ final class ClusterHandler {
         String owner = JsonBody.text(body, "owner");
         if (owner == null || owner.isBlank()) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\"}");
         long epoch = JsonBody.wholeNumber(body, "epoch", 1, Long.MAX_VALUE);
-        long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, MAX_LEASE_TTL_MS);
+        long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, Lease.MAX_TTL.toMillis());
         Lease l = failover.renewed(r.functionName(), owner, epoch, Duration.ofMillis(ttlMs));
         return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }

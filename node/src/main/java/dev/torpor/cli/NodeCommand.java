@@ -1,6 +1,7 @@
 package dev.torpor.cli;
 
 import dev.torpor.function.LambdaAccount;
+import dev.torpor.cluster.Lease;
 import dev.torpor.cluster.PeerNode;
 import dev.torpor.TorporException;
 import dev.torpor.node.ByteSize;
@@ -54,6 +55,9 @@ final class NodeCommand implements Callable<Integer> {
         NodeConfig config = config();
         try {
             config.requireSafeListen();
+            if (leaseTtlMs < 1 || leaseTtlMs > Lease.MAX_TTL.toMillis()) {
+                throw TorporException.invalid("--lease-ttl-ms must be from 1 to " + Lease.MAX_TTL.toMillis() + ", not " + leaseTtlMs);
+            }
         } catch (TorporException e) {
             System.err.println("torpor: " + e.getMessage());
             return ClientCommand.FAILED;

@@ -9,6 +9,9 @@ import java.time.Duration;
  * takeover the old owner. {@code phase} says how far a takeover by this lease's owner got.
  */
 public record Lease(String function, String owner, long epoch, Duration ttl, String peer, Phase phase) {
+    /** The longest ttl a node is started with or a peer accepts: an owner gone this long is surely not coming back soon. */
+    public static final Duration MAX_TTL = Duration.ofHours(1);
+
     public enum Phase {
         /** The owner raised the epoch and is bringing the newest backup to life: not served anywhere yet. */
         TAKING_OVER,
