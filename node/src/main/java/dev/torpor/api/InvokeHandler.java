@@ -62,7 +62,7 @@ final class InvokeHandler {
         }
         if (fenced.isPresent()) throw TorporException.conflict(fenced.get());
         Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
-                System.currentTimeMillis() + fn.timeoutSeconds() * 1000L, account.functionArn(fn.name()),
+                Duration.ofSeconds(fn.timeoutSeconds()), account.functionArn(fn.name()),
                 clientContext(r.header("X-Amz-Client-Context")));
         return switch (type) {
             case "RequestResponse" -> answer(instances.invoke(fn, inv, failover::confirm));

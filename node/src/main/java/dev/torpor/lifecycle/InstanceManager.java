@@ -223,8 +223,9 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    private Answer dispatch(LiveInstance inst, FunctionDefinition fn, Invocation inv) throws InterruptedException {
+    private Answer dispatch(LiveInstance inst, FunctionDefinition fn, Invocation arrived) throws InterruptedException {
         ops.transition(inst, LifecycleEvent.DISPATCH);
+        Invocation inv = arrived.dispatchedAt(System.currentTimeMillis()); // the Timeout covers the handler alone
         inst.session.deliver(inv, inst.channel);
         long left = Math.max(1, inv.deadlineEpochMillis() - System.currentTimeMillis());
         try {

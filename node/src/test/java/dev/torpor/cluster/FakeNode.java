@@ -85,7 +85,7 @@ final class FakeNode implements AutoCloseable {
 
     /** The function's answer: the payload and its count of events, {@code "x#3"}. */
     String invoke(FunctionDefinition fn, String payload) throws InterruptedException {
-        InvocationResult r = instances.invoke(fn, Invocation.of(payload.getBytes(UTF_8), System.currentTimeMillis() + 10_000,
+        InvocationResult r = instances.invoke(fn, Invocation.of(payload.getBytes(UTF_8), Duration.ofSeconds(10),
                 "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null), ServingGate.OPEN);
         return new String(r.payload(), UTF_8);
     }

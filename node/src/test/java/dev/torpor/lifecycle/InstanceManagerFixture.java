@@ -86,7 +86,7 @@ abstract class InstanceManagerFixture {
     }
 
     InvocationResult invokeRaw(FunctionDefinition fn, String payload, Duration timeout, ServingGate gate) throws InterruptedException {
-        return manager.invoke(fn, Invocation.of(payload.getBytes(UTF_8), System.currentTimeMillis() + timeout.toMillis(),
+        return manager.invoke(fn, Invocation.of(payload.getBytes(UTF_8), timeout,
                 "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null), gate);
     }
 

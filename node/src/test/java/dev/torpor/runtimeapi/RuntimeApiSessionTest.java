@@ -57,7 +57,7 @@ class RuntimeApiSessionTest {
     }
 
     private static Invocation invocation(String payload) {
-        return Invocation.of(payload.getBytes(StandardCharsets.UTF_8), 1_900_000_000_000L, ARN, null);
+        return Invocation.of(payload.getBytes(StandardCharsets.UTF_8), java.time.Duration.ofSeconds(3), ARN, null).dispatchedAt(1_899_999_997_000L);
     }
 
     /** The function asks for its next event as relay request {@code id}, and the session holds it. */
