@@ -162,6 +162,7 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void release() {
         netns.close();
+        CgroupDirs.host().removeEmpty("/torpor/" + scope);
     }
 
     @Override
