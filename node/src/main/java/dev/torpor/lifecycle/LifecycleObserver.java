@@ -1,5 +1,6 @@
 package dev.torpor.lifecycle;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Hears what instances do, for metrics and logs; every method defaults to nothing. */
@@ -20,6 +21,9 @@ public interface LifecycleObserver {
 
     default void invoked(String function, boolean functionError, Duration took) {}
 
+    /** A damaged image of the instance was moved to {@code where}, out of use. */
+    default void imageQuarantined(Instance.Snapshot instance, Path where) {}
+
     /** Both observers hear everything, {@code this} first. */
     default LifecycleObserver and(LifecycleObserver other) {
         LifecycleObserver first = this;
@@ -32,6 +36,7 @@ public interface LifecycleObserver {
             @Override public void started(Instance.Snapshot i, Duration t) { first.started(i, t); other.started(i, t); }
             @Override public void operationFailed(Instance.Snapshot i, String op, String why) { first.operationFailed(i, op, why); other.operationFailed(i, op, why); }
             @Override public void invoked(String f, boolean err, Duration t) { first.invoked(f, err, t); other.invoked(f, err, t); }
+            @Override public void imageQuarantined(Instance.Snapshot i, Path where) { first.imageQuarantined(i, where); other.imageQuarantined(i, where); }
         };
     }
 }

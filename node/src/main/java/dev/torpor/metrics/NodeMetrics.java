@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -27,6 +28,8 @@ public final class NodeMetrics implements LifecycleObserver {
             .help("Size of checkpoint images on disk").classicExponentialUpperBounds(1 << 20, 2, 12).register(registry);
     private final Counter failures = Counter.builder().name("torpor_operation_failures_total")
             .help("Lifecycle operations that failed and fell back").labelNames("operation").register(registry);
+    private final Counter quarantined = Counter.builder().name("torpor_images_quarantined_total")
+            .help("Damaged checkpoint images moved into quarantine").register(registry);
 
     public NodeMetrics(MemoryBudget budget) {
         GaugeWithCallback.builder().name("torpor_memory_budget_bytes").help("The node's memory budget for functions")
@@ -76,6 +79,11 @@ public final class NodeMetrics implements LifecycleObserver {
     @Override
     public void operationFailed(Instance.Snapshot instance, String operation, String why) {
         failures.labelValues(operation).inc();
+    }
+
+    @Override
+    public void imageQuarantined(Instance.Snapshot instance, Path where) {
+        quarantined.inc();
     }
 
     public byte[] scrape() {
