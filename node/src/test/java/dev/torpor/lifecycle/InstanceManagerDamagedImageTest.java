@@ -55,9 +55,22 @@ class InstanceManagerDamagedImageTest extends InstanceManagerFixture {
     }
 
     @Test
+    void anUnreadableManifestIsRefusedOnceNotForever() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.CHECKPOINT, IDLE_MS);
+        String id = checkpointedAfterOneInvocation(fn).id();
+        garbleManifest(id);
+
+        assertThatThrownBy(() -> invoke(fn, "b")).isInstanceOfSatisfying(TorporException.class,
+                e -> assertThat(e.detail()).contains("unreadable manifest"));
+
+        assertThat(instanceOf(fn).state()).isEqualTo(InstanceState.FAILED);
+        assertThat(budget.holds(id)).as("the reservation is released").isFalse();
+        assertThat(invoke(fn, "c")).as("the next invocation starts afresh").isEqualTo("c#1");
+    }
+
+    @Test
     void aRestartWithAGarbledManifestQuarantinesItAndTakesBackTheRest() throws Exception {
-        assertARestartAfterDamageServesTheRest(id -> Files.writeString(
-                images.latest(id).orElseThrow().dir().resolve(Manifest.FILE_NAME), "{\"formatVersion\": 1, \"files\": [{\"na"));
+        assertARestartAfterDamageServesTheRest(this::garbleManifest);
     }
 
     @Test
@@ -89,6 +102,11 @@ class InstanceManagerDamagedImageTest extends InstanceManagerFixture {
                 .satisfies(r -> assertThat(r.lastError()).contains("quarantined"));
         assertThat(tmp.resolve("images").resolve("quarantine")).isDirectoryContaining(p -> p.getFileName().toString().startsWith(id));
         assertThat(invoke(damaged, "c")).as("the damaged function starts afresh").isEqualTo("c#1");
+    }
+
+    private void garbleManifest(String id) throws Exception {
+        Path manifest = images.latest(id).orElseThrow().dir().resolve(Manifest.FILE_NAME);
+        Files.writeString(manifest, "{\"formatVersion\": 1, \"files\": [{\"na");
     }
 
     /** Changes one byte of one of the image's files, keeping its size; the file's name. */
