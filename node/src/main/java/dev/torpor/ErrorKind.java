@@ -23,7 +23,11 @@ public enum ErrorKind {
     SERVICE_UNAVAILABLE,
     /** An operation of the node (a runc or CRIU call, a transfer) did not finish in time; the function's own timeout is not one. */
     OPERATION_TIMEOUT,
-    /** A checkpoint image this node cannot restore. Retrying here cannot help; pick another node or drop the image. */
+    /**
+     * A checkpoint image this node cannot restore. Retrying here cannot help; pick another node or drop the image. A
+     * damaged image (its checksums no longer match) is moved into quarantine and its instance FAILED: the state it held
+     * is gone, and a retry starts the function afresh.
+     */
     INCOMPATIBLE_IMAGE,
     /** The instance cannot take this operation in its current state. */
     CONFLICT,

@@ -71,6 +71,12 @@ public interface CheckpointStore {
     /** Removes every image of the instance. */
     void delete(String instanceId);
 
+    /**
+     * Moves every image of the instance aside, whole, where nothing restores, sends or deletes it (an operator may look
+     * into it, then remove it): for an image found damaged. Returns where it went.
+     */
+    Path quarantine(String instanceId);
+
     /** Removes what interrupted dumps left behind: directories without a manifest. */
     void sweepIncomplete();
 

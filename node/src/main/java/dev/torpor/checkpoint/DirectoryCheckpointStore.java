@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,12 +29,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
-/** Images as {@code root/<instance>/<sequence>/}, the newest complete one kept. */
+/**
+ * Images as {@code root/<instance>/<sequence>/}, the newest complete one kept; damaged ones moved to
+ * {@code root/quarantine/<instance>-<time>/}.
+ */
 public final class DirectoryCheckpointStore implements CheckpointStore {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    static final String QUARANTINE = "quarantine";
+    private static final DateTimeFormatter QUARANTINED_AT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path root;
     /** Commits under way, by instance id. */
@@ -169,10 +178,24 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Path quarantine(String instanceId) {
+        awaitCommit(instanceId);
+        Path to = root.resolve(QUARANTINE).resolve(instanceId + "-" + QUARANTINED_AT.format(Instant.now()));
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(root.resolve(instanceId), to, StandardCopyOption.ATOMIC_MOVE);
+            return to;
+        } catch (IOException e) {
+            throw new TorporException(ErrorKind.FAILED, "cannot move the images of " + instanceId + " into quarantine", e);
+        }
+    }
+
+    @Override
     public void sweepIncomplete() {
         if (!Files.isDirectory(root)) return;
         try (Stream<Path> instances = Files.list(root)) {
             for (Path inst : instances.toList()) {
+                if (inst.getFileName().toString().equals(QUARANTINE)) continue;
                 for (long seq : sequences(inst)) {
                     Path d = inst.resolve(Long.toString(seq));
                     if (!Files.exists(d.resolve(Manifest.FILE_NAME))) Durable.deleteTree(d);

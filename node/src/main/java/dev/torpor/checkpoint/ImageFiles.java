@@ -23,6 +23,7 @@ final class ImageFiles {
      * touches a disk, whoever sent it.
      */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,254}");
+    private static final int VERIFY_PIECE = 1 << 20;
 
     private ImageFiles() {}
 
@@ -59,6 +60,26 @@ final class ImageFiles {
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot read the image in " + imageDir, e);
         }
+    }
+
+    /**
+     * Checks that each file the manifest lists is there, a regular file of the listed size: a stat of each. Files it
+     * does not list are no part of the image (CRIU reads only what its dump wrote) and are let be.
+     */
+    static void requireListed(Path imageDir, Manifest m) {
+        if (m.files() == null) throw damaged(imageDir, "it lists no files");
+        for (Manifest.FileEntry f : m.files()) {
+            if (!isSafeName(f.name())) throw damaged(imageDir, "bad file name " + f.name());
+            Path file = imageDir.resolve(f.name());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw damaged(imageDir, f.name() + " is missing");
+            if (file.toFile().length() != f.size()) throw damaged(imageDir, f.name() + " changed size");
+        }
+    }
+
+    /** {@link #requireListed}, then each listed file read whole for its CRC32C from dump time. */
+    static void verify(Path imageDir, Manifest m) {
+        requireListed(imageDir, m);
+        for (Manifest.FileEntry f : m.files()) read(imageDir, f, VERIFY_PIECE, (buf, n) -> { });
     }
 
     /**

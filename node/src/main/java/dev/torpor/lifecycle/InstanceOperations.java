@@ -5,6 +5,7 @@ import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
 import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.checkpoint.FormatVersions;
+import dev.torpor.checkpoint.Integrity;
 import dev.torpor.checkpoint.Manifest;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.runtime.ContainerRuntime;
@@ -206,12 +207,22 @@ final class InstanceOperations {
     /**
      * Brings a checkpointed instance back; memory must already be reserved. On failure the image is kept and the
      * reservation released; an image this node cannot run (see {@link Compatibility}) is refused before CRIU is
-     * asked, and the instance stays CHECKPOINTED, saying why. With a page server, the image holds only the eager
-     * pages and the rest arrive from there after the instance runs.
+     * asked, and the instance stays CHECKPOINTED, saying why. A damaged image (see {@link Integrity}) is refused too,
+     * moved into quarantine and the instance FAILED: the store keeps no older image to fall back on, and the next
+     * invocation starts the function afresh. With a page server, the image holds only the eager pages and the rest
+     * arrive from there after the instance runs.
      */
     CompletableFuture<Void> restore(LiveInstance live, FunctionDefinition fn, Optional<InetSocketAddress> lazyPagesFrom) {
-        CheckpointStore.Image image = images.latest(live.id()).orElseThrow(() -> new TorporException(
-                ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
+        CheckpointStore.Image image;
+        try {
+            image = images.latest(live.id()).orElseThrow(() -> new TorporException(
+                    ErrorKind.NOT_FOUND, "instance " + live.id() + " has no complete checkpoint image"));
+            Integrity.require(image);
+        } catch (TorporException e) {
+            budget.release(live.id());
+            if (e.kind() == ErrorKind.INCOMPATIBLE_IMAGE) quarantine(live, "restore", e);
+            throw e;
+        }
         try {
             compatibility.require(image, fn.codeSha256());
         } catch (TorporException e) {
@@ -256,6 +267,19 @@ final class InstanceOperations {
         } catch (TorporException e) {
             // already ended: nothing more to record
         }
+    }
+
+    /**
+     * Moves the instance's damaged image into quarantine (kept, never restored) and fails the instance, saying why
+     * and where the image went. Should the move itself fail, the image stays where it is and that is thrown.
+     */
+    void quarantine(LiveInstance live, String operation, TorporException damage) {
+        Path where = images.quarantine(live.id());
+        String why = operation + " refused, the image is damaged and quarantined in " + where + ": " + damage.detail();
+        live.instance.recordError(why);
+        observer.imageQuarantined(live.instance.snapshot(), where);
+        observer.operationFailed(live.instance.snapshot(), operation, why);
+        stop(live, LifecycleEvent.FAIL);
     }
 
     void fail(LiveInstance live, String why) {

@@ -1,5 +1,6 @@
 package dev.torpor.lifecycle;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Hears what instances do, for metrics and logs; every method defaults to nothing. */
@@ -32,6 +33,9 @@ public interface LifecycleObserver {
 
     default void throttled(String function, Throttle reason) {}
 
+    /** A damaged image of the instance was moved to {@code where}, out of use. */
+    default void imageQuarantined(Instance.Snapshot instance, Path where) {}
+
     /** Both observers hear everything, {@code this} first. */
     default LifecycleObserver and(LifecycleObserver other) {
         LifecycleObserver first = this;
@@ -45,6 +49,7 @@ public interface LifecycleObserver {
             @Override public void operationFailed(Instance.Snapshot i, String op, String why) { first.operationFailed(i, op, why); other.operationFailed(i, op, why); }
             @Override public void invoked(String f, Wake w, Outcome o, Duration t) { first.invoked(f, w, o, t); other.invoked(f, w, o, t); }
             @Override public void throttled(String f, Throttle r) { first.throttled(f, r); other.throttled(f, r); }
+            @Override public void imageQuarantined(Instance.Snapshot i, Path where) { first.imageQuarantined(i, where); other.imageQuarantined(i, where); }
         };
     }
 }

@@ -3,6 +3,7 @@ package dev.torpor.lifecycle;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.checkpoint.CheckpointStore;
+import dev.torpor.checkpoint.Integrity;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.runtime.ContainerStatus;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 
 /** What a node finds of its previous run when it starts: records, images and containers, taken back or cleared. */
 final class Recovery {
+    private static final System.Logger LOG = System.getLogger("torpor.lifecycle");
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
     private final InstanceStore store;
@@ -40,34 +42,60 @@ final class Recovery {
     /**
      * Picks up after a restart, kill -9 included. Checkpointed instances wait for their next event as before.
      * Containers left running are taken back through a checkpoint, which also gives them fresh output pipes (the old
-     * ones ended with the old agent); those that cannot be checkpointed are stopped. Nothing else is left behind.
+     * ones ended with the old agent); those that cannot be checkpointed are stopped. An image found damaged (its
+     * manifest unreadable, a file missing or resized) is quarantined and its instance listed FAILED, saying why; one
+     * instance that cannot be taken back never keeps the others down. Nothing else is left behind.
      */
     void run() throws InterruptedException {
         images.sweepIncomplete();
         List<String> running = runtime.list();
         for (Instance.Snapshot s : store.loadAll()) {
-            Optional<FunctionDefinition> fn = functions.apply(s.function()).filter(f -> f.revision() == s.revision());
-            boolean hasImage = images.latest(s.id()).isPresent();
-            if (fn.isEmpty() || (!running.contains(s.id()) && !hasImage)) {
-                runtime.remove(s.id());
-                images.delete(s.id());
-                live.dropRecord(s.id());
-                continue;
-            }
-            InstanceState state = running.contains(s.id()) ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
-            Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
-            instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
-            if (state == InstanceState.CHECKPOINTED) {
-                live.takeIn(instance, fn.get());
-                continue;
-            }
-            try (Claim claim = instance.tryClaim().orElseThrow()) { // before anyone else can see it
-                adopt(live.takeIn(instance, fn.get()), claim, fn.get());
+            try {
+                recover(s, running.contains(s.id()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "instance " + s.id() + " could not be taken back after a restart", e);
             }
         }
         for (String id : running) {
             if (!live.holds(id)) runtime.remove(id);
         }
+    }
+
+    private void recover(Instance.Snapshot s, boolean running) throws InterruptedException {
+        Optional<FunctionDefinition> fn = functions.apply(s.function()).filter(f -> f.revision() == s.revision());
+        if (fn.isEmpty()) {
+            drop(s.id());
+            return;
+        }
+        InstanceState state = running ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
+        Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
+        instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
+        if (running) {
+            try (Claim claim = instance.tryClaim().orElseThrow()) { // before anyone else can see it
+                adopt(live.takeIn(instance, fn.get()), claim, fn.get());
+            }
+            return;
+        }
+        Optional<CheckpointStore.Image> image;
+        try {
+            image = images.latest(s.id());
+            image.ifPresent(Integrity::requireListed);
+        } catch (TorporException e) {
+            ops.quarantine(live.takeIn(instance, fn.get()), "recovery", e);
+            return;
+        }
+        if (image.isEmpty()) {
+            drop(s.id());
+            return;
+        }
+        live.takeIn(instance, fn.get());
+    }
+
+    /** What a previous run left of an instance that cannot come back: container, images and record. */
+    private void drop(String id) {
+        runtime.remove(id);
+        images.delete(id);
+        live.dropRecord(id);
     }
 
     private void adopt(LiveInstance l, Claim claim, FunctionDefinition fn) throws InterruptedException {

@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,8 @@ public final class NodeMetrics implements LifecycleObserver {
     private final Counter failures = Counter.builder().name("torpor_operation_failures_total")
             .help("Lifecycle operations that failed and fell back, by function").labelNames("function", "operation")
             .register(registry);
+    private final Counter quarantined = Counter.builder().name("torpor_images_quarantined_total")
+            .help("Damaged checkpoint images moved into quarantine").register(registry);
 
     public NodeMetrics(MemoryBudget budget) {
         GaugeWithCallback.builder().name("torpor_memory_budget_bytes").help("The node's memory budget for functions")
@@ -115,6 +118,11 @@ public final class NodeMetrics implements LifecycleObserver {
 
     private void operation(Instance.Snapshot instance, String operation, Duration took) {
         operationSeconds.labelValues(instance.function(), operation).observe(seconds(took));
+    }
+
+    @Override
+    public void imageQuarantined(Instance.Snapshot instance, Path where) {
+        quarantined.inc();
     }
 
     public byte[] scrape() {

@@ -71,4 +71,22 @@ class DirectoryCheckpointStoreTest {
         assertThat(root.resolve("i2")).doesNotExist();
         store.awaitCommits();
     }
+
+    @Test
+    void quarantineMovesEveryImageOfTheInstanceAsideWhereNothingTouchesIt() throws Exception {
+        DirectoryCheckpointStore store = new DirectoryCheckpointStore(root);
+        Path dir = image(store, "i3");
+        image(store, "i4");
+
+        Path where = store.quarantine("i3");
+
+        assertThat(where.getParent()).isEqualTo(root.resolve(DirectoryCheckpointStore.QUARANTINE));
+        assertThat(where.getFileName().toString()).startsWith("i3-");
+        assertThat(where.resolve(dir.getFileName()).resolve("pages-1.img")).as("kept whole").exists();
+        assertThat(store.latest("i3")).isEmpty();
+        store.sweepIncomplete();
+        store.delete("i3");
+        assertThat(where.resolve(dir.getFileName()).resolve(Manifest.FILE_NAME)).as("neither swept nor deleted").exists();
+        assertThat(store.latest("i4")).as("the other instances' images stay").isPresent();
+    }
 }

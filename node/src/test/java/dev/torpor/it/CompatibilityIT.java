@@ -3,6 +3,7 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,12 +38,12 @@ class CompatibilityIT extends RealNodeCase {
 
         Files.writeString(manifest, original);
         byte[] cpu = Files.readAllBytes(image.resolve(CPU_INFO));
-        Files.write(image.resolve(CPU_INFO), withCapabilities(cpu, b -> (b & 0x80) != 0 ? b | 0x7f : b));
+        asIfDumpedOn(image, withCapabilities(cpu, b -> (b & 0x80) != 0 ? b | 0x7f : b));
 
         assertRefused(id, "CPU features");
         assertThat(node.instance(id).get("lastError").asText()).as("CRIU's words").contains("capabilities do not match");
 
-        Files.write(image.resolve(CPU_INFO), cpu);
+        asIfDumpedOn(image, cpu);
         assertThat(node.invoke("probe", "{}").get("count").asInt()).as("the kept image restores once it can").isEqualTo(3);
     }
 
@@ -52,7 +54,7 @@ class CompatibilityIT extends RealNodeCase {
         byte[] mine = Files.readAllBytes(cpu);
         byte[] fewer = withCapabilities(mine, b -> b & ~1); // a bit less in each word: the same length
         assertThat(fewer).as("another CPU's description, so CRIU is asked").isNotEqualTo(mine);
-        Files.write(cpu, fewer);
+        asIfDumpedOn(cpu.getParent(), fewer);
 
         assertThat(node.invoke("probe", "{}").get("count").asInt()).isEqualTo(3);
         assertThat(node.instance(id).get("restores").asInt()).isEqualTo(1);
@@ -88,6 +90,22 @@ class CompatibilityIT extends RealNodeCase {
         assertThat(after.get("lastError").asText()).startsWith("restore refused").contains(why);
         assertThat(after.get("restores").asInt()).isZero();
         assertThat(imageOf(id)).as("the image is kept").exists();
+    }
+
+    /**
+     * Makes the image one dumped on the CPU {@code cpuinfo} describes: the file and, as the dump would have taken it,
+     * its CRC32C in the manifest (else the image is rightly refused as damaged).
+     */
+    private static void asIfDumpedOn(Path image, byte[] cpuinfo) throws IOException {
+        Files.write(image.resolve(CPU_INFO), cpuinfo);
+        CRC32C crc = new CRC32C();
+        crc.update(cpuinfo);
+        Path manifest = image.resolve("manifest.json");
+        ObjectNode m = (ObjectNode) TestNode.JSON.readTree(manifest.toFile());
+        for (JsonNode f : m.get("files")) {
+            if (f.get("name").asText().equals(CPU_INFO)) ((ObjectNode) f).put("crc32c", crc.getValue());
+        }
+        TestNode.JSON.writeValue(manifest.toFile(), m);
     }
 
     /**

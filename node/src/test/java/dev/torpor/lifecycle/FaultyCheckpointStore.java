@@ -57,6 +57,11 @@ final class FaultyCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Path quarantine(String instanceId) {
+        return real.quarantine(instanceId);
+    }
+
+    @Override
     public void sweepIncomplete() {
         real.sweepIncomplete();
     }

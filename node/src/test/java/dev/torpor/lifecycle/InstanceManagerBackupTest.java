@@ -128,6 +128,7 @@ class InstanceManagerBackupTest extends InstanceManagerFixture {
             public void discard(Path dir) { disk.discard(dir); }
             public Optional<Image> latest(String i) { return disk.latest(i); }
             public void delete(String i) { disk.delete(i); }
+            public Path quarantine(String i) { return disk.quarantine(i); }
             public void sweepIncomplete() { disk.sweepIncomplete(); }
         };
     }
