@@ -394,5 +394,18 @@ final class TestNode implements AutoCloseable {
             if (name.startsWith(prefix)) new ProcessBuilder("ip", "netns", "delete", name).inheritIO().start().waitFor();
         }
         netns.waitFor();
+        // And the cgroup parents runc made for its containers, which a killed node had no chance to remove.
+        String scope = OciRuntimes.scopeOf(data.resolve("runtime"));
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                for (Path dir : List.of(h.resolve("torpor").resolve(scope), h.resolve("torpor"))) {
+                    try {
+                        Files.deleteIfExists(dir);
+                    } catch (IOException e) {
+                        break; // still in use (a container the sweep could not remove, or other nodes): it stays
+                    }
+                }
+            }
+        }
     }
 }
