@@ -127,7 +127,7 @@ class AuthIT {
     /** One call of each family the node serves, with a body where it takes one. */
     private static List<String[]> everyEndpointFamily() {
         String fn = "/2015-03-31/functions/counter";
-        List<String[]> calls = new ArrayList<>(List.of(
+        return List.of(
                 new String[] {"GET", "/2015-03-31/functions/", null},
                 new String[] {"POST", "/2015-03-31/functions/", "{\"FunctionName\":\"evil\"}"},
                 new String[] {"GET", fn, null},
@@ -153,8 +153,7 @@ class AuthIT {
                 new String[] {"POST", "/torpor/v1/backups/i-1/missing", "{}"},
                 new String[] {"POST", "/torpor/v1/backups/i-1/chunks", "x"},
                 new String[] {"PUT", "/torpor/v1/leases/counter", "{\"owner\":\"edge-b\",\"epoch\":50,\"ttlMs\":600000}"},
-                new String[] {"GET", "/torpor/v1/leases/counter", null}));
-        return calls;
+                new String[] {"GET", "/torpor/v1/leases/counter", null});
     }
 
     private HttpResponse<String> unsigned(String method, String path, String body) throws IOException, InterruptedException {

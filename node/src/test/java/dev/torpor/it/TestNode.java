@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
+import dev.torpor.runtime.oci.CgroupDirs;
 import dev.torpor.runtime.oci.OciRuntimes;
 import dev.torpor.testing.Await;
 import java.io.ByteArrayOutputStream;
@@ -395,17 +396,6 @@ final class TestNode implements AutoCloseable {
         }
         netns.waitFor();
         // And the cgroup parents runc made for its containers, which a killed node had no chance to remove.
-        String scope = OciRuntimes.scopeOf(data.resolve("runtime"));
-        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hierarchies.toList()) {
-                for (Path dir : List.of(h.resolve("torpor").resolve(scope), h.resolve("torpor"))) {
-                    try {
-                        Files.deleteIfExists(dir);
-                    } catch (IOException e) {
-                        break; // still in use (a container the sweep could not remove, or other nodes): it stays
-                    }
-                }
-            }
-        }
+        CgroupDirs.host().removeEmpty("/torpor/" + OciRuntimes.scopeOf(data.resolve("runtime")));
     }
 }

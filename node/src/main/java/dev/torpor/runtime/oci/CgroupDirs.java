@@ -11,19 +11,19 @@ import java.nio.file.Path;
  * removes them, from the deepest up, where they are empty; a cgroup directory is removed by rmdir, which the kernel
  * refuses while it holds a task or a child, so one still in use stays.
  */
-final class CgroupDirs {
+public final class CgroupDirs {
     private final Path root;
 
     CgroupDirs(Path root) {
         this.root = root;
     }
 
-    static CgroupDirs host() {
+    public static CgroupDirs host() {
         return new CgroupDirs(Path.of("/sys/fs/cgroup"));
     }
 
     /** Removes {@code path} (as in config.json, e.g. {@code /torpor/ab12}) and its parents, where empty, in every hierarchy. */
-    void removeEmpty(String path) {
+    public void removeEmpty(String path) {
         String rel = path.startsWith("/") ? path.substring(1) : path;
         removeEmpty(root, rel);
         try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(root, Files::isDirectory)) {
