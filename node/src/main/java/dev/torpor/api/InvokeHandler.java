@@ -16,6 +16,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerNode;
+import dev.torpor.events.EventQueues;
+import dev.torpor.events.QueuedEvent;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -25,7 +27,6 @@ import java.util.Optional;
 final class InvokeHandler {
     static final int SYNC_LIMIT = 6 * 1024 * 1024;
     static final int EVENT_LIMIT = 256 * 1024;
-    private static final System.Logger LOG = System.getLogger("torpor.invoke");
 
     private final Deployments deployments;
     private final InstanceManager instances;
@@ -33,9 +34,11 @@ final class InvokeHandler {
     private final Failover failover;
     private final InvocationForwarder forwarder;
     private final LambdaAccount account;
+    private final EventQueues events;
 
     InvokeHandler(Deployments deployments, InstanceManager instances, Migrations migrations, Failover failover,
-                  InvocationForwarder forwarder, LambdaAccount account) {
+                  InvocationForwarder forwarder, LambdaAccount account, EventQueues events) {
+        this.events = events;
         this.deployments = deployments;
         this.instances = instances;
         this.migrations = migrations;
@@ -66,10 +69,9 @@ final class InvokeHandler {
                 clientContext(r.header("X-Amz-Client-Context")));
         return switch (type) {
             case "RequestResponse" -> answer(instances.invoke(fn, inv, failover::confirm));
-            case "Event" -> {
-                Thread.ofVirtual().name("event-" + inv.requestId()).start(() -> runEvent(fn, inv));
-                yield Response.empty(202);
-            }
+            // Acknowledged once on disk: from here the event is delivered at least once, or dropped and recorded.
+            case "Event" -> Response.empty(202).withHeader("X-Amzn-RequestId", events.enqueue(fn.name(), QueuedEvent.INVOKE,
+                    inv.payload(), inv.clientContext()));
             case "DryRun" -> Response.empty(204);
             default -> throw TorporException.invalid("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not " + type);
         };
@@ -102,20 +104,6 @@ final class InvokeHandler {
         Response ok = new Response(200, Map.of("Content-Type", "application/json"), result.payload())
                 .withHeader("X-Amz-Executed-Version", "$LATEST");
         return result.functionError() == null ? ok : ok.withHeader("X-Amz-Function-Error", result.functionError());
-    }
-
-    private void runEvent(FunctionDefinition fn, Invocation inv) {
-        try {
-            InvocationResult result = instances.invoke(fn, inv, failover::confirm);
-            if (result.functionError() != null) {
-                LOG.log(System.Logger.Level.WARNING, "event " + inv.requestId() + " to " + fn.name() + " failed: "
-                        + new String(result.payload(), StandardCharsets.UTF_8));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TorporException e) {
-            LOG.log(System.Logger.Level.WARNING, "event " + inv.requestId() + " to " + fn.name() + " was not delivered: " + e.detail());
-        }
     }
 
     /** Lambda clients send the client context base64-encoded; the runtime receives it as JSON text. */

@@ -73,7 +73,10 @@ final class Router implements HttpHandler {
     private static void send(HttpExchange exchange, Response response) throws IOException {
         try (exchange) {
             response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+            // A handler that knows the request's id (an Event invoke: its event's) sets it; any other gets a fresh one.
+            if (!exchange.getResponseHeaders().containsKey("x-amzn-RequestId")) {
+                exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+            }
             boolean noBody = response.status() == 204 || response.body().length == 0;
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
             if (!noBody) exchange.getResponseBody().write(response.body());

@@ -4,6 +4,7 @@ import dev.torpor.function.LambdaAccount;
 import dev.torpor.cluster.Lease;
 import dev.torpor.cluster.PeerNode;
 import dev.torpor.TorporException;
+import dev.torpor.events.DeliverySettings;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
@@ -50,10 +51,19 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --listen without --credentials: anyone who reaches the port may run code as root.")
     boolean insecure;
 
+    @Option(names = "--event-retry-delay-ms", defaultValue = "60000",
+            description = "Wait before retrying a failed asynchronous event, doubled on each retry (default ${DEFAULT-VALUE}, Lambda's minute).")
+    long eventRetryDelayMs;
+
+    @Option(names = "--event-queue-limit", defaultValue = "10000",
+            description = "Asynchronous events queued per function at most; past it an Invoke is refused with 429 (default ${DEFAULT-VALUE}).")
+    int eventQueueLimit;
+
     @Override
     public Integer call() throws Exception {
-        NodeConfig config = config();
+        NodeConfig config;
         try {
+            config = config();
             config.requireSafeListen();
             if (leaseTtlMs < 1 || leaseTtlMs > Lease.MAX_TTL.toMillis()) {
                 throw TorporException.invalid("--lease-ttl-ms must be from 1 to " + Lease.MAX_TTL.toMillis() + ", not " + leaseTtlMs);
@@ -85,7 +95,8 @@ final class NodeCommand implements Callable<Integer> {
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
-                Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure);
+                Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure,
+                new DeliverySettings(Duration.ofMillis(eventRetryDelayMs), eventQueueLimit));
     }
 
     static InetSocketAddress parseListen(String hostPort) {

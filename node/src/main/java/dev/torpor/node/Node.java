@@ -13,6 +13,8 @@ import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PageServing;
 import dev.torpor.cluster.PeerClient;
+import dev.torpor.events.EventQueues;
+import dev.torpor.events.LocalDelivery;
 import dev.torpor.function.CodeStore;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
@@ -38,10 +40,14 @@ public final class Node implements AutoCloseable {
     private final BackupScheduler backupScheduler;
     private final BackupReceiver backups;
     private final Failover failover;
+    private final EventDatabase eventDatabase;
+    private final EventQueues events;
 
     private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler,
-                 BackupReceiver backups, Failover failover) {
+                 BackupReceiver backups, Failover failover, EventDatabase eventDatabase, EventQueues events) {
         this.failover = failover;
+        this.eventDatabase = eventDatabase;
+        this.events = events;
         this.database = database;
         this.instances = instances;
         this.api = api;
@@ -81,14 +87,18 @@ public final class Node implements AutoCloseable {
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
+        EventDatabase eventDatabase = EventDatabase.open(config.eventsDatabase());
+        EventQueues events = new EventQueues(eventDatabase, new LocalDelivery(deployments, instances, failover::confirm, config.account()),
+                config.account(), config.delivery(), Clock.systemUTC());
+        events.start();
         ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, metrics,
-                membership, peers, migrations, receiver, backups, failover);
+                membership, peers, migrations, receiver, backups, failover, events);
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
                 new DirectoryCheckpointStore(config.backupStagingDir()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();
-        return new Node(db, instances, api, backupScheduler, backups, failover);
+        return new Node(db, instances, api, backupScheduler, backups, failover, eventDatabase, events);
     }
 
     public InetSocketAddress address() {
@@ -105,8 +115,10 @@ public final class Node implements AutoCloseable {
         backupScheduler.close();
         failover.close();
         api.close();
+        events.close();
         backups.close();
         instances.shutdown();
+        eventDatabase.close();
         database.close();
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import dev.torpor.TorporException;
+import dev.torpor.events.DeliverySettings;
 
 /** Everything a node is started with. Everything it learns lives under {@code dataDir}. */
 public record NodeConfig(
@@ -22,7 +23,8 @@ public record NodeConfig(
         List<PeerNode> peers,
         Duration leaseTtl,
         Optional<Path> credentials,
-        boolean insecure) {
+        boolean insecure,
+        DeliverySettings delivery) {
 
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
@@ -32,18 +34,25 @@ public record NodeConfig(
     /** A node with no peers and the usual settings: what the demo, the benchmark and in-process tests start. */
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
-                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false);
+                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false,
+                DeliverySettings.DEFAULT);
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
-                credentials, insecure);
+                credentials, insecure, delivery);
     }
 
     /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
     public NodeConfig withCredentials(Path file) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, Optional.of(file), insecure);
+                peers, leaseTtl, Optional.of(file), insecure, delivery);
+    }
+
+    /** The same node delivering queued events with other settings (tests retry in milliseconds, not minutes). */
+    public NodeConfig withDelivery(DeliverySettings settings) {
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
+                peers, leaseTtl, credentials, insecure, settings);
     }
 
     /**
@@ -67,6 +76,11 @@ public record NodeConfig(
 
     public Path database() {
         return dataDir.resolve("torpor.db");
+    }
+
+    /** The asynchronous events' queues, a file of their own (see EventDatabase). */
+    public Path eventsDatabase() {
+        return dataDir.resolve("events.db");
     }
 
     public Path codeDir() {

@@ -95,6 +95,16 @@ public final class NodeDatabase implements AutoCloseable {
 
     /** With other migrations: how tests play a later version of the node against an older file. */
     static NodeDatabase open(Path file, List<String> migrations) {
+        return connect(file, migrations, NodeDatabase::new);
+    }
+
+    @FunctionalInterface
+    interface Opened<T> {
+        T use(Connection c) throws SQLException;
+    }
+
+    /** Opens (or creates) a SQLite file of the node, brings its schema up to date and hands it over; closed if that fails. */
+    static <T> T connect(Path file, List<String> migrations, Opened<T> then) {
         Path path = file.toAbsolutePath();
         try {
             Files.createDirectories(path.getParent());
@@ -106,7 +116,7 @@ public final class NodeDatabase implements AutoCloseable {
             try {
                 configure(c);
                 NodeSchema.migrate(c, migrations);
-                return new NodeDatabase(c);
+                return then.use(c);
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.close();
@@ -327,12 +337,12 @@ public final class NodeDatabase implements AutoCloseable {
     // ---- locking and errors ------------------------------------------------------------------------------------
 
     @FunctionalInterface
-    private interface Sql<T> {
+    interface Sql<T> {
         T run() throws SQLException;
     }
 
     /** The one place where SQLite's failures become the node's: FAILED, with what was being done and SQLite's words. */
-    private static <T> T call(String what, Sql<T> work) {
+    static <T> T call(String what, Sql<T> work) {
         try {
             return work.run();
         } catch (SQLException e) {

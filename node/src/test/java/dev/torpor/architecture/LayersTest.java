@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers point one way: the API and event sources on top, the cluster below them, then the lifecycle, which
+ * The layers point one way: the API and event sources ({@code events}) on top, the cluster below them, then the lifecycle, which
  * drives the Runtime API relay, the container runtime, checkpoints and functions. {@code node} and {@code cli} only
  * wire and command. A lower layer that must tell a higher one something does it through an interface it owns
  * ({@code ServingGate}, {@code LifecycleObserver}).
@@ -29,6 +29,7 @@ class LayersTest {
                 .layer("cli").definedBy("dev.torpor.cli..")
                 .layer("node").definedBy("dev.torpor.node..")
                 .layer("api").definedBy("dev.torpor.api..")
+                .layer("events").definedBy("dev.torpor.events..")
                 .layer("metrics").definedBy("dev.torpor.metrics..")
                 .layer("cluster").definedBy("dev.torpor.cluster..")
                 .layer("lifecycle").definedBy("dev.torpor.lifecycle..")
@@ -40,13 +41,14 @@ class LayersTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
+                .whereLayer("events").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("api", "node")
-                .whereLayer("cluster").mayOnlyBeAccessedByLayers("api", "node", "cli")
-                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("cluster", "metrics", "api", "node", "cli")
+                .whereLayer("cluster").mayOnlyBeAccessedByLayers("api", "events", "node", "cli")
+                .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("cluster", "metrics", "api", "events", "node", "cli")
                 .whereLayer("runtimeapi").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
-                .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
+                .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "events", "node", "cli")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("cluster", "api", "node", "cli")
                 .check(main);
     }
