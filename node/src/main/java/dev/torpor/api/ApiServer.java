@@ -9,6 +9,8 @@ import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.events.EventQueues;
+import dev.torpor.events.MqttTriggers;
+import dev.torpor.events.Schedules;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
@@ -30,11 +32,12 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover,
-                     EventQueues events) throws IOException {
+                     EventQueues events, MqttTriggers triggers, Schedules schedules) throws IOException {
         Router router = new Router(authenticator.map(SignedRequests::new));
         new FunctionsHandler(deployments, account).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account, events).register(router);
         new EventInvokeConfigHandler(deployments, events, account).register(router);
+        new TriggersHandler(deployments, triggers, schedules).register(router);
         new InstancesHandler(instances).register(router);
         new NodeHandler(membership, version, instances, deployments, metrics).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);

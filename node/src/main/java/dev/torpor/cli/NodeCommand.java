@@ -5,6 +5,7 @@ import dev.torpor.cluster.Lease;
 import dev.torpor.cluster.PeerNode;
 import dev.torpor.TorporException;
 import dev.torpor.events.DeliverySettings;
+import dev.torpor.events.MqttSettings;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
@@ -59,6 +60,25 @@ final class NodeCommand implements Callable<Integer> {
             description = "Asynchronous events queued per function at most; past it an Invoke is refused with 429 (default ${DEFAULT-VALUE}).")
     int eventQueueLimit;
 
+    @Option(names = "--mqtt-broker", paramLabel = "URL",
+            description = "The MQTT broker of MQTT triggers: tcp://HOST:1883 or ssl://HOST:8883 (default: none, MQTT triggers refused).")
+    String mqttBroker;
+
+    @Option(names = "--mqtt-username", description = "User name at the MQTT broker.")
+    String mqttUsername;
+
+    @Option(names = "--mqtt-password-file", paramLabel = "FILE", description = "A file holding the password at the MQTT broker.")
+    Path mqttPasswordFile;
+
+    @Option(names = "--mqtt-ca", paramLabel = "PEM", description = "For ssl://: the CA certificates to trust (default: the JVM's).")
+    Path mqttCa;
+
+    @Option(names = "--mqtt-cert", paramLabel = "PEM", description = "For ssl://: this node's client certificate (with --mqtt-key).")
+    Path mqttCert;
+
+    @Option(names = "--mqtt-key", paramLabel = "PEM", description = "For ssl://: this node's client key, unencrypted PKCS#8.")
+    Path mqttKey;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config;
@@ -88,7 +108,7 @@ final class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    NodeConfig config() throws java.net.UnknownHostException {
+    NodeConfig config() throws java.io.IOException {
         return new NodeConfig(
                 nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName(),
                 parseListen(listen), data.toAbsolutePath(),
@@ -96,7 +116,19 @@ final class NodeCommand implements Callable<Integer> {
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
                 Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure,
-                new DeliverySettings(Duration.ofMillis(eventRetryDelayMs), eventQueueLimit));
+                new DeliverySettings(Duration.ofMillis(eventRetryDelayMs), eventQueueLimit), mqtt());
+    }
+
+    /** A password in a file, not on the command line where ps shows it to everyone. */
+    private java.util.Optional<MqttSettings> mqtt() throws java.io.IOException {
+        if (mqttBroker == null) return java.util.Optional.empty();
+        if (!mqttBroker.startsWith("tcp://") && !mqttBroker.startsWith("ssl://")) {
+            throw TorporException.invalid("--mqtt-broker must be tcp://HOST:PORT or ssl://HOST:PORT, not " + mqttBroker);
+        }
+        java.util.Optional<String> password = mqttPasswordFile == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.nio.file.Files.readString(mqttPasswordFile).strip());
+        return java.util.Optional.of(new MqttSettings(mqttBroker, java.util.Optional.ofNullable(mqttUsername), password,
+                java.util.Optional.ofNullable(mqttCa), java.util.Optional.ofNullable(mqttCert), java.util.Optional.ofNullable(mqttKey)));
     }
 
     static InetSocketAddress parseListen(String hostPort) {

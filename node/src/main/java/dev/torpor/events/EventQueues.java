@@ -20,7 +20,8 @@ public final class EventQueues implements AutoCloseable {
     private final Clock clock;
     private final DeliverySettings settings;
     private final RetryPolicy policy;
-    private final DestinationRecords destinations;
+    /** Told of each event's end: destination records, MQTT replies. */
+    private final List<FunctionDelivery.Outcomes> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, FunctionDelivery> deliveries = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -30,8 +31,7 @@ public final class EventQueues implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.policy = new RetryPolicy(settings.firstRetryDelay());
-        this.destinations = new DestinationRecords(account,
-                (function, record) -> enqueue(function, QueuedEvent.DESTINATION, record, null));
+        outcomes.add(new DestinationRecords(account, (function, record) -> enqueue(function, QueuedEvent.DESTINATION, record, null)));
     }
 
     /** Resumes delivering what the queues held when the node stopped. */
@@ -79,18 +79,35 @@ public final class EventQueues implements AutoCloseable {
         return store.stats(function);
     }
 
-    /** Stats of every function with queued events. */
+    /** Stats of every function with queued or dropped events. */
     public List<QueueStats> allStats() {
-        return store.functionsWithEvents().stream().map(store::stats).toList();
+        return store.functionsWithEventsOrDrops().stream().map(store::stats).toList();
     }
 
     public List<DroppedEvent> dropped(String function, int limit) {
         return store.dropped(function, limit);
     }
 
+    /** Another party to tell of each event's end, before the event leaves its queue. */
+    void addOutcomes(FunctionDelivery.Outcomes more) {
+        outcomes.add(more);
+    }
+
+    private final FunctionDelivery.Outcomes fanOut = new FunctionDelivery.Outcomes() {
+        @Override
+        public void delivered(QueuedEvent event, EventInvokeConfig config, RetryPolicy.Delivered delivered) {
+            outcomes.forEach(o -> o.delivered(event, config, delivered));
+        }
+
+        @Override
+        public void dropped(QueuedEvent event, EventInvokeConfig config, RetryPolicy.Drop drop) {
+            outcomes.forEach(o -> o.dropped(event, config, drop));
+        }
+    };
+
     private void wake(String function) {
         if (closed) return;
-        deliveries.computeIfAbsent(function, f -> new FunctionDelivery(f, store, target, this::config, policy, destinations, clock)
+        deliveries.computeIfAbsent(function, f -> new FunctionDelivery(f, store, target, this::config, policy, fanOut, clock)
                 .start()).wake();
     }
 

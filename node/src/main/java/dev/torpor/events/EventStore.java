@@ -22,6 +22,9 @@ public interface EventStore {
     /** Functions whose queues hold events: where delivery resumes after a restart. */
     List<String> functionsWithEvents();
 
+    /** Functions whose queues hold events or that had events dropped: what the metrics report. */
+    List<String> functionsWithEventsOrDrops();
+
     /** Records a failed attempt and when the next may start. */
     void retryLater(QueuedEvent event);
 

@@ -5,6 +5,7 @@ import dev.torpor.lifecycle.InstanceState;
 import dev.torpor.lifecycle.LifecycleObserver;
 import dev.torpor.lifecycle.MemoryBudget;
 import io.prometheus.metrics.core.metrics.Counter;
+import dev.torpor.events.QueueStats;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -72,6 +73,26 @@ public final class NodeMetrics implements LifecycleObserver {
                         }
                     });
                 }).register(registry);
+    }
+
+    /** The gauges of the asynchronous event queues, one line per function that has queued or dropped events. */
+    public void watchQueues(Supplier<List<QueueStats>> queues) {
+        queueGauge("torpor_event_queue_depth", "Asynchronous events waiting, by function", queues, QueueStats::depth);
+        queueGauge("torpor_event_queue_oldest_age_seconds", "Age of the oldest waiting event, by function", queues,
+                q -> q.oldestAge(java.time.Instant.now()).toMillis() / 1000.0);
+        queueGauge("torpor_event_queue_retrying", "Waiting events that failed at least once, by function", queues, QueueStats::retrying);
+        queueGauge("torpor_events_dropped", "Events given up (retries exhausted, too old, function deleted) and recorded, by function",
+                queues, QueueStats::dropped);
+    }
+
+    public void watchMqtt(java.util.function.BooleanSupplier connected) {
+        GaugeWithCallback.builder().name("torpor_mqtt_connected").help("1 while the node's session with its MQTT broker is up")
+                .callback(cb -> cb.call(connected.getAsBoolean() ? 1 : 0)).register(registry);
+    }
+
+    private void queueGauge(String name, String help, Supplier<List<QueueStats>> queues, java.util.function.ToDoubleFunction<QueueStats> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("function")
+                .callback(cb -> queues.get().forEach(q -> cb.call(value.applyAsDouble(q), q.function()))).register(registry);
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.torpor.events.EventInvokeConfig;
 import dev.torpor.events.EventStore;
 import dev.torpor.events.QueueStats;
 import dev.torpor.events.QueuedEvent;
+import dev.torpor.events.Trigger;
+import dev.torpor.events.TriggerStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,12 +20,12 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The event queues in a SQLite file of their own ({@code events.db}), beside the registry: queue writes are frequent
+ * The event queues and triggers in a SQLite file of their own ({@code events.db}), beside the registry: queue writes are frequent
  * and each is fsynced ({@code synchronous=FULL}: an accepted event is a promise, and removing a delivered one promptly
  * keeps redeliveries after a power cut few), which the registry's instance rows need not pay for, nor wait behind.
  * One connection behind a lock, as in {@link NodeDatabase}.
  */
-public final class EventDatabase implements EventStore, AutoCloseable {
+public final class EventDatabase implements EventStore, TriggerStore, AutoCloseable {
     /** Schema versions, oldest first, as in {@link NodeSchema}. Append; never edit one that shipped. */
     static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE events (
@@ -56,6 +58,21 @@ public final class EventDatabase implements EventStore, AutoCloseable {
                 on_success             TEXT,
                 on_failure             TEXT,
                 last_modified_ms       INTEGER NOT NULL
+            );
+            """, """
+            -- Sources bound to functions (Trigger): for type 'mqtt', a topic filter, its QoS and a reply topic; for
+            -- 'schedule', an EventBridge expression, its time zone and the last tick it fired.
+            CREATE TABLE triggers (
+                id           TEXT PRIMARY KEY,
+                function     TEXT NOT NULL,
+                type         TEXT NOT NULL,
+                topic        TEXT,
+                qos          INTEGER NOT NULL,
+                reply_topic  TEXT,
+                expression   TEXT,
+                time_zone    TEXT,
+                created_ms   INTEGER NOT NULL,
+                last_tick_ms INTEGER
             );
             """);
     /** Drop records kept per function, newest first: enough to see what went wrong, bounded on a small disk. */
@@ -100,6 +117,12 @@ public final class EventDatabase implements EventStore, AutoCloseable {
     @Override
     public List<String> functionsWithEvents() {
         return locked("list the queues", () -> query("SELECT DISTINCT function FROM events ORDER BY function", rs -> rs.getString(1)));
+    }
+
+    @Override
+    public List<String> functionsWithEventsOrDrops() {
+        return locked("list the queues and drops", () -> query(
+                "SELECT function FROM events UNION SELECT function FROM dropped_events ORDER BY function", rs -> rs.getString(1)));
     }
 
     @Override
@@ -174,6 +197,36 @@ public final class EventDatabase implements EventStore, AutoCloseable {
     public boolean deleteConfig(String function) {
         return locked("delete the event invoke config of " + function,
                 () -> update("DELETE FROM event_invoke_configs WHERE function = ?", function) > 0);
+    }
+
+    @Override
+    public void add(Trigger t) {
+        locked("add a trigger to " + t.function(), () -> update("INSERT INTO triggers (id, function, type, topic, qos, reply_topic, "
+                + "expression, time_zone, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", t.id(), t.function(), t.type(), t.topic(),
+                t.qos(), t.replyTopic(), t.expression(), t.timeZone(), t.created().toEpochMilli()));
+    }
+
+    @Override
+    public List<Trigger> triggers() {
+        return locked("list the triggers", () -> query("SELECT id, function, type, topic, qos, reply_topic, expression, time_zone, "
+                + "created_ms FROM triggers ORDER BY created_ms", rs -> new Trigger(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)))));
+    }
+
+    @Override
+    public Optional<Instant> lastTick(String id) {
+        return locked("read the last tick of " + id, () -> query("SELECT last_tick_ms FROM triggers WHERE id = ? AND last_tick_ms IS NOT NULL",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)), id).stream().findFirst());
+    }
+
+    @Override
+    public void setLastTick(String id, Instant tick) {
+        locked("record the last tick of " + id, () -> update("UPDATE triggers SET last_tick_ms = ? WHERE id = ?", tick.toEpochMilli(), id));
+    }
+
+    @Override
+    public boolean delete(String function, String id) {
+        return locked("delete trigger " + id, () -> update("DELETE FROM triggers WHERE function = ? AND id = ?", function, id) > 0);
     }
 
     @Override

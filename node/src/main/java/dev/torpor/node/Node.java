@@ -15,6 +15,9 @@ import dev.torpor.cluster.PageServing;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.events.EventQueues;
 import dev.torpor.events.LocalDelivery;
+import dev.torpor.events.MqttTriggers;
+import dev.torpor.events.PahoConnection;
+import dev.torpor.events.Schedules;
 import dev.torpor.function.CodeStore;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
@@ -42,9 +45,14 @@ public final class Node implements AutoCloseable {
     private final Failover failover;
     private final EventDatabase eventDatabase;
     private final EventQueues events;
+    private final MqttTriggers mqtt;
+    private final Schedules schedules;
 
     private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler,
-                 BackupReceiver backups, Failover failover, EventDatabase eventDatabase, EventQueues events) {
+                 BackupReceiver backups, Failover failover, EventDatabase eventDatabase, EventQueues events, MqttTriggers mqtt,
+                 Schedules schedules) {
+        this.mqtt = mqtt;
+        this.schedules = schedules;
         this.failover = failover;
         this.eventDatabase = eventDatabase;
         this.events = events;
@@ -91,14 +99,20 @@ public final class Node implements AutoCloseable {
         EventQueues events = new EventQueues(eventDatabase, new LocalDelivery(deployments, instances, failover::confirm, config.account()),
                 config.account(), config.delivery(), Clock.systemUTC());
         events.start();
+        metrics.watchQueues(events::allStats);
+        MqttTriggers mqtt = new MqttTriggers(PahoConnection.of(config.mqtt(), config.nodeId(), config.mqttDir()), eventDatabase, events);
+        mqtt.start();
+        metrics.watchMqtt(mqtt::connected);
+        Schedules schedules = new Schedules(eventDatabase, events, config.account(), Clock.systemUTC());
+        schedules.start();
         ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, metrics,
-                membership, peers, migrations, receiver, backups, failover, events);
+                membership, peers, migrations, receiver, backups, failover, events, mqtt, schedules);
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
                 new DirectoryCheckpointStore(config.backupStagingDir()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();
-        return new Node(db, instances, api, backupScheduler, backups, failover, eventDatabase, events);
+        return new Node(db, instances, api, backupScheduler, backups, failover, eventDatabase, events, mqtt, schedules);
     }
 
     public InetSocketAddress address() {
@@ -115,6 +129,8 @@ public final class Node implements AutoCloseable {
         backupScheduler.close();
         failover.close();
         api.close();
+        mqtt.close();
+        schedules.close();
         events.close();
         backups.close();
         instances.shutdown();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import dev.torpor.TorporException;
 import dev.torpor.events.DeliverySettings;
+import dev.torpor.events.MqttSettings;
 
 /** Everything a node is started with. Everything it learns lives under {@code dataDir}. */
 public record NodeConfig(
@@ -24,7 +25,8 @@ public record NodeConfig(
         Duration leaseTtl,
         Optional<Path> credentials,
         boolean insecure,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        Optional<MqttSettings> mqtt) {
 
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
@@ -35,24 +37,24 @@ public record NodeConfig(
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
                 DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false,
-                DeliverySettings.DEFAULT);
+                DeliverySettings.DEFAULT, Optional.empty());
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
-                credentials, insecure, delivery);
+                credentials, insecure, delivery, mqtt);
     }
 
     /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
     public NodeConfig withCredentials(Path file) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, Optional.of(file), insecure, delivery);
+                peers, leaseTtl, Optional.of(file), insecure, delivery, mqtt);
     }
 
     /** The same node delivering queued events with other settings (tests retry in milliseconds, not minutes). */
     public NodeConfig withDelivery(DeliverySettings settings) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, credentials, insecure, settings);
+                peers, leaseTtl, credentials, insecure, settings, mqtt);
     }
 
     /**
@@ -81,6 +83,11 @@ public record NodeConfig(
     /** The asynchronous events' queues, a file of their own (see EventDatabase). */
     public Path eventsDatabase() {
         return dataDir.resolve("events.db");
+    }
+
+    /** Paho's store of QoS 1 messages in flight. */
+    public Path mqttDir() {
+        return dataDir.resolve("mqtt");
     }
 
     public Path codeDir() {

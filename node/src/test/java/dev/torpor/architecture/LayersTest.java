@@ -41,7 +41,7 @@ class LayersTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
-                .whereLayer("events").mayOnlyBeAccessedByLayers("api", "node", "cli")
+                .whereLayer("events").mayOnlyBeAccessedByLayers("api", "metrics", "node", "cli")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("api", "node")
                 .whereLayer("cluster").mayOnlyBeAccessedByLayers("api", "events", "node", "cli")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("cluster", "metrics", "api", "events", "node", "cli")

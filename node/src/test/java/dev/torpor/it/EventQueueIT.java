@@ -7,18 +7,14 @@ import dev.torpor.api.SdkClients;
 import dev.torpor.testing.Await;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -29,64 +25,55 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
  * none; delivered in order under their own ids; retried, recorded when dropped and reported to a destination.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
-class EventQueueIT {
-    private static final long BUDGET = 512L << 20;
+class EventQueueIT extends RestartableNodeCase {
     private static final Duration DRAIN = Duration.ofMinutes(3);
 
-    @TempDir
-    Path data;
-
-    TestNode node;
-
-    @BeforeEach
-    void realStack() {
-        RealStack.require();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) node.close();
-    }
-
-    /** A child node on a port it keeps across restarts, retrying failed events after 200 ms rather than a minute. */
-    private TestNode start(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--event-retry-delay-ms", "200"));
+    /** A child node on a port it keeps across restarts, retrying failed events after milliseconds rather than a minute. */
+    private TestNode start(long retryDelayMs, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--event-retry-delay-ms", Long.toString(retryDelayMs)));
         all.addAll(List.of(args));
         return TestNode.peer(data, BUDGET, "127.0.0.1", TestNode.freePort("127.0.0.1"), all);
     }
 
+    /**
+     * The first event fails once and waits for its retry, the others wait behind it, the function idle meanwhile: then
+     * the node is killed. (Killed while the function is busy, the function may die with it and its memory, which
+     * this test reads, would be lost: not a loss of events, but a blind spot of the test.)
+     */
     @Test
     void everyAcceptedEventIsDeliveredInOrderAfterAKill9OfTheNode() throws Exception {
-        node = start();
+        node = start(5_000);
         deploy("seq");
         int n = 40;
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            HttpResponse<String> r = event("seq", "{\"n\":" + i + ",\"sleep\":0.1}");
+            HttpResponse<String> r = event("seq", "{\"n\":" + i + (i == 1 ? ",\"failOnce\":true}" : "}"));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             ids.add(r.headers().firstValue("x-amzn-RequestId").orElseThrow());
         }
-        assertThat(queue("seq").get("depth").asInt()).as("events still queued when the node is killed").isPositive();
+        Await.matching("all queued behind the first, which waits for its retry", () -> node.eventQueue("seq"),
+                q -> q.get("depth").asInt() == n && q.get("retrying").asInt() == 1, DRAIN);
+        node.awaitState(node.instanceOf("seq").get("instanceId").asText(), "IDLE", DRAIN);
 
         node.kill();
         node.start();
 
-        Await.until("the queue of seq is empty after the restart", () -> queue("seq").get("depth").asInt() == 0, DRAIN);
+        Await.until("the queue of seq is empty after the restart", () -> node.eventQueue("seq").get("depth").asInt() == 0, DRAIN);
         JsonNode report = node.invoke("seq", "{\"report\":true}");
         List<Integer> seen = new ArrayList<>();
         report.get("seen").forEach(v -> seen.add(v.asInt()));
         List<String> seenIds = new ArrayList<>();
         report.get("ids").forEach(v -> seenIds.add(v.asText()));
-        // At least once: the event in flight at the kill may come twice, one right after the other, under one id.
-        assertThat(withoutRepeats(seen)).as("%s\n%s", report, node.childOutput()).isEqualTo(IntStream.rangeClosed(1, n).boxed().toList());
+        // The first came twice (its failure, its retry) under one id; every other once, in order.
+        assertThat(seen).as("%s\n%s", report, node.childOutput())
+                .isEqualTo(java.util.stream.Stream.concat(java.util.stream.Stream.of(1), IntStream.rangeClosed(1, n).boxed()).toList());
         assertThat(withoutRepeats(seenIds)).isEqualTo(ids);
-        System.out.printf("%d events, %d delivered twice%n", n, seen.size() - n);
-        assertThat(queue("seq").get("dropped").asInt()).isZero();
+        assertThat(node.eventQueue("seq").get("dropped").asInt()).isZero();
     }
 
     @Test
     void aFailingEventIsRetriedRecordedAndSentToItsFailureDestinationAndAFullQueueRefuses() throws Exception {
-        node = start("--event-queue-limit", "3");
+        node = start(200, "--event-queue-limit", "3");
         deploy("seq");
         deploy("dlq");
         String id;
@@ -103,7 +90,7 @@ class EventQueueIT {
             id = accepted.responseMetadata().requestId();
         }
 
-        JsonNode q = Await.matching("the event is dropped", () -> queue("seq"), v -> v.get("dropped").asInt() == 1, DRAIN);
+        JsonNode q = Await.matching("the event is dropped", () -> node.eventQueue("seq"), v -> v.get("dropped").asInt() == 1, DRAIN);
         JsonNode drop = q.get("recentDrops").get(0);
         assertThat(drop.get("id").asText()).isEqualTo(id);
         assertThat(drop.get("reason").asText()).isEqualTo("RetriesExhausted");
@@ -112,7 +99,7 @@ class EventQueueIT {
         JsonNode tried = node.invoke("seq", "{\"report\":true}");
         assertThat(tried.get("ids")).extracting(JsonNode::asText).containsExactly(id, id);
 
-        Await.until("dlq has the failure record", () -> queue("dlq").get("depth").asInt() == 0
+        Await.until("dlq has the failure record", () -> node.eventQueue("dlq").get("depth").asInt() == 0
                 && node.invoke("dlq", "{\"report\":true}").get("seen").size() == 1, DRAIN);
         JsonNode record = node.invoke("dlq", "{\"report\":true}").get("seen").get(0);
         assertThat(record.at("/requestContext/requestId").asText()).isEqualTo(id);
@@ -137,11 +124,6 @@ class EventQueueIT {
         return node.call("POST", "/2015-03-31/functions/" + function + "/invocations", payload, Map.of("X-Amz-Invocation-Type", "Event"));
     }
 
-    private JsonNode queue(String function) {
-        HttpResponse<String> r = node.call("GET", "/torpor/v1/functions/" + function + "/events", null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return TestNode.json(r.body());
-    }
 
     /** The list with each run of equal neighbours kept once. */
     private static <T> List<T> withoutRepeats(List<T> list) {

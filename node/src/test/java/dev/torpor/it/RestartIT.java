@@ -3,38 +3,17 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A node started again on the same data, after a graceful stop or a kill -9, carries on with its functions' state. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class RestartIT {
-    private static final long BUDGET = 512L << 20;
-
-    @TempDir
-    Path data;
-
-    TestNode node;
-
-    @BeforeEach
-    void realStack() {
-        RealStack.require();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (node != null) node.close();
-    }
-
+class RestartIT extends RestartableNodeCase {
     /** With "linger" the function asks for its next event a second after its answer: it is BUSY when the node stops. */
     @ParameterizedTest
     @ValueSource(strings = {"{\"n\":2}", "{\"n\":2,\"linger\":1}"})

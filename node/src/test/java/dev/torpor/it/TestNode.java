@@ -288,6 +288,13 @@ final class TestNode implements AutoCloseable {
         return found.getFirst();
     }
 
+    /** The function's asynchronous event queue: depth, oldest age, retrying, dropped, recent drops. */
+    JsonNode eventQueue(String function) {
+        HttpResponse<String> r = call("GET", "/torpor/v1/functions/" + function + "/events", null);
+        if (r.statusCode() != 200) throw new AssertionError("the queue of " + function + " answered " + r.statusCode() + ": " + r.body());
+        return json(r.body());
+    }
+
     JsonNode instance(String id) {
         HttpResponse<String> r = call("GET", "/torpor/v1/instances/" + id, null);
         if (r.statusCode() != 200) throw new AssertionError("instance " + id + " answered " + r.statusCode() + ": " + r.body());

@@ -181,6 +181,24 @@ public final class NodeClient implements AutoCloseable {
         return read(send("PUT", policyPath(function), json(change)), PolicyView.class);
     }
 
+    /** Adds a trigger ({@code {"type": "mqtt", "topic", "qos", "replyTopic"}}); answers it as the node shows it. */
+    public JsonNode addTrigger(String function, Map<String, Object> trigger) {
+        return read(send("POST", triggersPath(function), json(trigger)), JsonNode.class);
+    }
+
+    /** The function's triggers, each with its state. */
+    public JsonNode triggers(String function) {
+        return read(send("GET", triggersPath(function), null), JsonNode.class).get("triggers");
+    }
+
+    public void removeTrigger(String function, String id) {
+        send("DELETE", triggersPath(function) + "/" + encode(id), null);
+    }
+
+    private static String triggersPath(String function) {
+        return "/torpor/v1/functions/" + encode(function) + "/triggers";
+    }
+
     /** Moves an instance to another node; answers the node's migration report. */
     public MigrationReport migrate(String id, String target, boolean compress, Optional<MigrationMode> mode) {
         Map<String, Object> body = new LinkedHashMap<>(Map.of("target", target, "compress", compress));
