@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
-/** The CLI as a user runs it, in this JVM, against a real node: deploy, invoke, ps, checkpoint, logs, rm. */
+/** The CLI as a user runs it, in this JVM, against a real node: deploy, invoke, ps, checkpoint, logs, rm, trigger. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CliIT extends RealNodeCase {
     @Test
@@ -54,6 +54,26 @@ class CliIT extends RealNodeCase {
         assertThat(rm.out).isEqualTo("deleted counter\n");
         assertThat(node.instances()).isEmpty();
         assertThat(torpor("ps").out).hasLineCount(1);
+    }
+
+    @Test
+    void triggersAreAddedListedAndRemoved() {
+        Run deploy = torpor("deploy", "counter", TestNode.EXAMPLES.resolve("counter-python").toString(), "--suspend", "none");
+        assertThat(deploy.exit).as(deploy.err).isZero();
+
+        Run add = torpor("trigger", "add", "counter", "--schedule", "rate(1 day)", "--time-zone", "Europe/Paris");
+        assertThat(add.exit).as(add.err).isZero();
+        assertThat(add.out).contains("rate(1 day) Europe/Paris").hasLineCount(2);
+        String id = add.out.lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+        assertThat(torpor("trigger", "ls").out).contains(id).hasLineCount(2);
+
+        Run mqtt = torpor("trigger", "add", "counter", "--mqtt", "sensors/#");
+        assertThat(mqtt.exit).isEqualTo(2);
+        assertThat(mqtt.err).contains("no MQTT broker", "--mqtt-broker");
+
+        Run rm = torpor("trigger", "rm", "counter", id);
+        assertThat(rm.exit).as(rm.err).isZero();
+        assertThat(torpor("trigger", "ls", "counter").out).hasLineCount(1);
     }
 
     @Test
