@@ -25,7 +25,7 @@ class NodeConfigTest {
         assertThatCode(() -> on("0.0.0.0").withCredentials(Path.of("/etc/torpor/credentials")).requireSafeListen()).doesNotThrowAnyException();
         NodeConfig c = on("0.0.0.0");
         NodeConfig insecure = new NodeConfig(c.nodeId(), c.listen(), c.dataDir(), c.memoryBudgetBytes(), c.account(), c.runcBinary(),
-                c.initTimeout(), c.admissionTimeout(), c.peers(), c.leaseTtl(), c.credentials(), true);
+                c.initTimeout(), c.admissionTimeout(), c.peers(), c.leaseTtl(), c.credentials(), true, c.tls());
         assertThatCode(insecure::requireSafeListen).doesNotThrowAnyException();
     }
 }
