@@ -1,6 +1,7 @@
 package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.cluster.BackupCommit;
 import dev.torpor.cluster.BackupOffer;
@@ -112,6 +113,11 @@ final class ClusterHandler {
         if (owner == null || owner.isBlank()) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\"}");
         long epoch = JsonBody.wholeNumber(body, "epoch", 1, Long.MAX_VALUE);
         long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, Lease.MAX_TTL.toMillis());
+        // Owners renew their own leases only: a member may not take a function over in another's name.
+        Optional<String> caller = r.requireMember();
+        if (caller.isPresent() && !caller.get().equals(owner)) {
+            throw new TorporException(ErrorKind.NOT_A_MEMBER, "node " + caller.get() + " may renew its own leases only, not one of " + owner);
+        }
         Lease l = failover.renewed(r.functionName(), owner, epoch, Duration.ofMillis(ttlMs));
         return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }

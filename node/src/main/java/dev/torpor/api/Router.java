@@ -51,7 +51,7 @@ final class Router implements HttpHandler {
             // A stranger is refused from the TLS session alone, before its body is read to check a signature.
             if (matched.isPresent() && matched.get().route.membersOnly) members.require(exchange);
             if (signed.isPresent()) signed.get().verify(exchange);
-            response = handle(exchange, matched);
+            response = dispatch(exchange, matched);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = error(TorporException.unavailable("the node is shutting down"));
@@ -79,7 +79,7 @@ final class Router implements HttpHandler {
         return Optional.empty();
     }
 
-    private Response handle(HttpExchange exchange, Optional<Matched> matched) throws Exception {
+    private Response dispatch(HttpExchange exchange, Optional<Matched> matched) throws Exception {
         if (matched.isPresent()) return matched.get().route.handler.handle(new Request(exchange, matched.get().path, members));
         String path = exchange.getRequestURI().getRawPath();
         boolean pathKnown = routes.stream().anyMatch(r -> r.path.matcher(path).matches());
