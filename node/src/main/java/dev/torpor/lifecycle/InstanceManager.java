@@ -235,8 +235,7 @@ public final class InstanceManager implements AutoCloseable {
             InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
-            inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
-            ops.stop(inst, LifecycleEvent.FAIL);
+            ops.lose(inst, StateLoss.Reason.TIMEOUT, "timed out after " + fn.timeoutSeconds() + " s; instance stopped");
             return new Answer(timedOut, Outcome.TIMEOUT);
         } catch (ExecutionException e) {
             // the event never reached the function (its relay channel closed): say so, as the session did
@@ -304,7 +303,7 @@ public final class InstanceManager implements AutoCloseable {
 
     private void onExit(LiveInstance inst, int status) {
         if (inst.instance.snapshot().state().resident()) {
-            ops.fail(inst, "function process exited with status " + status);
+            ops.lose(inst, StateLoss.ofExit(status), "function process exited with status " + status);
         }
     }
 
