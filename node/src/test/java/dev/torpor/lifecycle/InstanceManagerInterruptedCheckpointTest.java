@@ -6,6 +6,9 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.SuspendPolicy.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +46,35 @@ class InstanceManagerInterruptedCheckpointTest extends InstanceManagerFixture {
         assertThat(invoke(fn, "b")).isEqualTo("b#2");
     }
 
+    @Test
+    void halfADumpIsNotAdoptedAndTheLossIsTold() throws Exception {
+        FunctionDefinition fn = deploy("echo", Mode.NONE, IDLE_MS);
+        String id = idleAfterOneInvocation(fn);
+
+        manager.close(); // killed; the dump took the process but never finished its image
+        Files.writeString(images.begin(id).resolve("pages-1.img"), "half");
+        runtime.remove(id);
+        List<StateLoss> told = new CopyOnWriteArrayList<>();
+        startManager(budget.limitBytes(), Duration.ofSeconds(5), new LifecycleObserver() {
+            @Override
+            public void stateLost(Instance.Snapshot instance, StateLoss loss) {
+                told.add(loss);
+            }
+        });
+        manager.recover();
+
+        Instance.Snapshot s = instanceOf(fn);
+        assertThat(s.state()).as("listed, not vanished").isEqualTo(InstanceState.FAILED);
+        assertThat(s.lost().reason()).isEqualTo(StateLoss.Reason.GONE_AT_RESTART);
+        assertThat(told).singleElement().isEqualTo(s.lost());
+        assertThat(imageDirs(id)).as("the half dump is swept").isZero();
+        assertThat(invoke(fn, "b")).as("the next invocation starts afresh").isEqualTo("b#1");
+    }
+
     private long imageDirs(String id) throws Exception {
-        try (Stream<Path> dirs = Files.list(tmp.resolve("images").resolve(id))) {
+        Path dir = tmp.resolve("images").resolve(id);
+        if (!Files.exists(dir)) return 0;
+        try (Stream<Path> dirs = Files.list(dir)) {
             return dirs.count();
         }
     }
