@@ -18,15 +18,10 @@ import org.junit.jupiter.api.Timeout;
  * previous state or at its new image, never gone. The audit lost the function's state this way in 11 of 12 runs.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-class KillDuringCheckpointIT extends RealNodeCase {
+class KillDuringCheckpointIT extends ChildNodeCase {
     private static final int ROUNDS = 8;
     /** A checkpoint of the probe takes a few hundred ms here: the kills land before, inside and after its dump. */
     private static final int LATEST_KILL_MS = 900;
-
-    @Override
-    TestNode newNode() throws Exception {
-        return TestNode.inChildJvm(data, budgetBytes());
-    }
 
     @Test
     void theCountCarriesOnWhereverTheCheckpointWasKilled() throws Exception {
