@@ -134,13 +134,15 @@ final class RuncRuntime implements ContainerRuntime {
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
         // restore comes back thawed.
-        ProcessRunner.run(runc.pause(id), QUICK);
         ProcessRunner.Result r;
         try {
+            ProcessRunner.run(runc.pause(id), QUICK);
             r = ProcessRunner.runAllowingFailure(runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)),
                     criuTimeout(residentBytes(id)), ProcessWatch.CappedLog.criu(dumpLog));
         } catch (TorporException e) {
-            // CRIU killed mid-dump has let go of the tasks (ptrace ends with it): they run on, as before.
+            // A pause that failed may have frozen the container all the same (runc freezes, then writes its state,
+            // which a full disk refuses); CRIU killed mid-dump has let go of the tasks (ptrace ends with it). Thawed,
+            // they run on as before.
             ProcessRunner.runAllowingFailure(runc.resume(id), QUICK);
             throw e;
         }
