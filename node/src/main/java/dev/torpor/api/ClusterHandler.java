@@ -63,8 +63,10 @@ final class ClusterHandler {
                 .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
                     String function = FunctionNames.requireValid(r.requiredQuery("function"));
                     Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
-                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), postCopyFrom));
+                    PeerNode source = postCopyFrom.orElseGet(() -> membership.require(r.requiredQuery("from")));
+                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), source, postCopyFrom.isPresent()));
                 })
+                .add("GET", "/torpor/v1/migrations/(?<id>[^/]+)", r -> Response.json(200, receiver.status(r.instanceId())))
                 .add("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
                 .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
                     pages.finished(r.instanceId(), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));
