@@ -65,8 +65,10 @@ final class ClusterHandler {
                 .addNodeToNode("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
                     String function = FunctionNames.requireValid(r.requiredQuery("function"));
                     Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
-                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), postCopyFrom));
+                    PeerNode source = postCopyFrom.orElseGet(() -> membership.require(r.requiredQuery("from")));
+                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), source, postCopyFrom.isPresent()));
                 })
+                .addNodeToNode("GET", "/torpor/v1/migrations/(?<id>[^/]+)", r -> Response.json(200, receiver.status(r.instanceId())))
                 .addNodeToNode("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
                 .addNodeToNode("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
                     pages.finished(r.instanceId(), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));

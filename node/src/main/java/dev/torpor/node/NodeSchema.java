@@ -72,6 +72,15 @@ final class NodeSchema {
             ALTER TABLE instances ADD COLUMN lost_reason TEXT;
             ALTER TABLE instances ADD COLUMN lost_detail TEXT;
             ALTER TABLE instances ADD COLUMN lost_at TEXT;
+            """, """
+            -- Moves under way (cluster.MoveJournal): a node restarted mid-move settles each with its peer.
+            CREATE TABLE moves (
+                instance_id TEXT PRIMARY KEY,
+                function    TEXT NOT NULL,
+                peer        TEXT NOT NULL,
+                side        TEXT NOT NULL,            -- SOURCE or TARGET
+                since       TEXT NOT NULL
+            );
             """);
 
     private NodeSchema() {}
