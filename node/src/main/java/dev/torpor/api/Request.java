@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionNames;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -86,22 +85,21 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /**
-     * The body, refused with REQUEST_TOO_LARGE past {@code limit} bytes before more than that is read, whatever
-     * Content-Length claims.
-     */
+    /** The body, refused with REQUEST_TOO_LARGE past {@code limit} bytes. */
     public byte[] body(long limit, String tooLargeMessage) {
+        return body(limit, ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
+    }
+
+    /**
+     * The body, refused with {@code tooLarge} past {@code limit} bytes, and never more than that kept in memory,
+     * whatever Content-Length claims; what is sent beyond is drained, so the caller hears the refusal.
+     */
+    public byte[] body(long limit, ErrorKind tooLarge, String tooLargeMessage) {
         String declared = header("Content-Length");
         if (declared != null && Long.parseLong(declared.strip()) > limit) { // the JDK server refused a malformed one
-            throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
+            throw BoundedBody.refuse(exchange.getRequestBody(), new TorporException(tooLarge, tooLargeMessage));
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (bytes.length > limit) throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, tooLargeMessage);
-            return bytes;
-        } catch (IOException e) {
-            throw new TorporException(ErrorKind.INVALID_REQUEST_CONTENT, "could not read the request body", e);
-        }
+        return BoundedBody.read(exchange.getRequestBody(), limit, () -> new TorporException(tooLarge, tooLargeMessage));
     }
 
     /** The body as it arrives, for uploads streamed straight to disk (checkpoint images). */

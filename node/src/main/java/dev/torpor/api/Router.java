@@ -66,6 +66,8 @@ final class Router implements HttpHandler {
             pathKnown = true;
             if (r.method.equals(exchange.getRequestMethod())) return r.handler.handle(new Request(exchange, m));
         }
+        TorporException unsupported = UnsupportedOperations.refusal(exchange.getRequestMethod(), path);
+        if (unsupported != null) throw unsupported;
         throw new TorporException(pathKnown ? ErrorKind.INVALID_PARAMETER : ErrorKind.NOT_FOUND,
                 (pathKnown ? "Method " + exchange.getRequestMethod() + " is not allowed on " : "No such resource: ") + path);
     }
