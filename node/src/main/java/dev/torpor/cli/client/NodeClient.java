@@ -104,7 +104,7 @@ public final class NodeClient implements AutoCloseable {
     }
 
     public FunctionConfiguration updateFunctionCode(String name, byte[] zip) {
-        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null))),
+        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null, null))),
                 FunctionConfiguration.class);
     }
 
