@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -102,9 +103,14 @@ public final class Deployments {
     }
 
     public FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
+        return retag(name, tags -> tags.putAll(policy.toTags()));
+    }
+
+    /** Changes the function's tags, checked as at create: a {@code torpor:*} tag changes its policy. */
+    public FunctionDefinition retag(String name, Consumer<Map<String, String>> change) {
         return updateConfiguration(name, null, fn -> {
             Map<String, String> tags = new HashMap<>(fn.tags());
-            tags.putAll(policy.toTags());
+            change.accept(tags);
             return fn.withTags(tags, Instant.now());
         });
     }

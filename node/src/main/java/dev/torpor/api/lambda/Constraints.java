@@ -27,6 +27,14 @@ final class Constraints {
         return zipFile;
     }
 
+    /** Torpor keeps no versions: a request to publish one is refused before anything is stored, not quietly ignored. */
+    static void noPublish(Boolean publish) {
+        if (Boolean.TRUE.equals(publish)) {
+            throw new TorporException(ErrorKind.UNSUPPORTED_OPERATION,
+                    "Torpor does not support publishing versions (Publish): it keeps only $LATEST");
+        }
+    }
+
     static TorporException imagesNotSupported() {
         return TorporException.invalid("Container images are not supported yet: Torpor runs Zip packages");
     }
