@@ -37,6 +37,8 @@ public final class ApiServer implements AutoCloseable {
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
         Router router = new Router(authenticator.map(SignedRequests::new), new Members(tls));
         new FunctionsHandler(deployments, account).register(router);
+        new AccountHandler(deployments, instances.budget()).register(router);
+        new TagsHandler(deployments).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account).register(router);
         new InstancesHandler(instances).register(router);
         new NodeHandler(membership, version, instances, deployments, metrics).register(router);

@@ -83,6 +83,8 @@ final class Router implements HttpHandler {
         if (matched.isPresent()) return matched.get().route.handler.handle(new Request(exchange, matched.get().path, members));
         String path = exchange.getRequestURI().getRawPath();
         boolean pathKnown = routes.stream().anyMatch(r -> r.path.matcher(path).matches());
+        TorporException unsupported = UnsupportedOperations.refusal(exchange.getRequestMethod(), path);
+        if (unsupported != null) throw unsupported;
         throw new TorporException(pathKnown ? ErrorKind.INVALID_PARAMETER : ErrorKind.NOT_FOUND,
                 (pathKnown ? "Method " + exchange.getRequestMethod() + " is not allowed on " : "No such resource: ") + path);
     }

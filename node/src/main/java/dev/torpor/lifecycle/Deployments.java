@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Deploying, changing and removing functions: code store, registry and instances kept in step. Code is unpacked
@@ -58,7 +60,12 @@ public final class Deployments {
 
     /** New code is a new revision: running instances of the old one end (their state belongs to the old code). */
     public synchronized FunctionDefinition updateCode(String name, byte[] zip) {
-        FunctionDefinition old = get(name);
+        return updateCode(name, null, zip);
+    }
+
+    /** As {@link #updateCode(String, byte[])}, refused unless the function is still at {@code expectedRevisionId} (null: any). */
+    public synchronized FunctionDefinition updateCode(String name, String expectedRevisionId, byte[] zip) {
+        FunctionDefinition old = current(name, expectedRevisionId);
         int revision = old.revision() + 1;
         // The registry is the record: code for a revision it does not know is what an update that died before it
         // was recorded left (killed mid-upload), not code anyone runs, and must not block this update.
@@ -77,16 +84,35 @@ public final class Deployments {
     }
 
     /** Configuration changes that running instances can keep serving under (policy, concurrency, description). */
-    public synchronized FunctionDefinition updateConfiguration(FunctionDefinition changed) {
-        get(changed.name());
-        return registry.update(FunctionRules.validated(changed));
+    public FunctionDefinition updateConfiguration(FunctionDefinition changed) {
+        return updateConfiguration(changed.name(), null, old -> changed);
     }
 
-    public synchronized FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
-        FunctionDefinition fn = get(name);
-        Map<String, String> tags = new HashMap<>(fn.tags());
-        tags.putAll(policy.toTags());
-        return registry.update(FunctionRules.validated(fn.withTags(tags, Instant.now())));
+    /**
+     * Applies {@code change} to the function as it is now, under a new RevisionId, refused unless it is still at
+     * {@code expectedRevisionId} (null: any). Instances keep the memory and environment they started with: both reach
+     * the function when a new process starts.
+     *
+     * @throws TorporException PRECONDITION_FAILED for another RevisionId, INVALID_PARAMETER for a changed
+     *     definition Lambda would not store; either way nothing changes
+     */
+    public synchronized FunctionDefinition updateConfiguration(String name, String expectedRevisionId,
+                                                               UnaryOperator<FunctionDefinition> change) {
+        FunctionDefinition changed = change.apply(current(name, expectedRevisionId));
+        return registry.update(FunctionRules.validated(changed.revised(UUID.randomUUID().toString(), Instant.now())));
+    }
+
+    public FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
+        return retag(name, tags -> tags.putAll(policy.toTags()));
+    }
+
+    /** Changes the function's tags, checked as at create: a {@code torpor:*} tag changes its policy. */
+    public FunctionDefinition retag(String name, Consumer<Map<String, String>> change) {
+        return updateConfiguration(name, null, fn -> {
+            Map<String, String> tags = new HashMap<>(fn.tags());
+            change.accept(tags);
+            return fn.withTags(tags, Instant.now());
+        });
     }
 
     public synchronized void delete(String name) {
@@ -94,6 +120,15 @@ public final class Deployments {
         instances.retire(name);
         registry.delete(name);
         code.delete(name);
+    }
+
+    private FunctionDefinition current(String name, String expectedRevisionId) {
+        FunctionDefinition fn = get(name);
+        if (expectedRevisionId != null && !expectedRevisionId.equals(fn.revisionId())) {
+            throw new TorporException(dev.torpor.ErrorKind.PRECONDITION_FAILED, "The Revision Id provided does not match "
+                    + "the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+        }
+        return fn;
     }
 
     private static FunctionDefinition withCode(FunctionDefinition fn, StoredCode stored, int revision) {

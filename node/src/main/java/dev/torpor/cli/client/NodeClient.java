@@ -109,11 +109,11 @@ public final class NodeClient implements AutoCloseable {
     public FunctionConfiguration createFunction(String name, byte[] zip, int memoryMiB, int timeoutSeconds,
                                                 Map<String, String> environment, Map<String, String> tags) {
         return createFunction(new CreateFunctionRequest(name, CUSTOM_RUNTIME, ROLE, "bootstrap", null, timeoutSeconds,
-                memoryMiB, new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null));
+                memoryMiB, new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null, null));
     }
 
     public FunctionConfiguration updateFunctionCode(String name, byte[] zip) {
-        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null))),
+        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null, null, null))),
                 FunctionConfiguration.class);
     }
 
