@@ -67,7 +67,9 @@ public final class NodeClient implements AutoCloseable {
     /** {@code env}: where the keys come from, as the process environment would give them. */
     public NodeClient(String endpoint, Map<String, String> env) {
         this.endpoint = parse(endpoint);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (this.endpoint.getScheme().equals("http")) http.sslContext(PlainHttp.SSL_CONTEXT);
+        this.http = http.build();
         String region = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
                 .orElse(LambdaAccount.DEFAULT.region());
         this.signer = Credentials.fromEnvironment(env).map(c -> new RequestSigner(c, region, Clock.systemUTC()));
