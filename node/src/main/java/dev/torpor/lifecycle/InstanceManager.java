@@ -61,7 +61,7 @@ public final class InstanceManager implements AutoCloseable {
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                            LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
                            Function<String, Optional<FunctionDefinition>> functions,
-                           Function<FunctionDefinition, Path> codeDirs) {
+                           Function<FunctionDefinition, dev.torpor.function.Launch> launches) {
         this.runtime = runtime;
         this.images = images;
         this.budget = budget;
@@ -72,7 +72,7 @@ public final class InstanceManager implements AutoCloseable {
         this.functions = functions;
         this.observer = observer;
         this.ops = new InstanceOperations(runtime, images, budget, this.store, observer, clock);
-        this.live = new LiveInstances(this.store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
+        this.live = new LiveInstances(this.store, settings.instancesDir(), settings.region(), launches, clock, this::onWaiting, this::onExit);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
         this.admission = new Admission(room, observer, settings.admissionTimeout());
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
@@ -114,7 +114,7 @@ public final class InstanceManager implements AutoCloseable {
                 Optional<Serving> serving = claimOrStart(fn, gate);
                 if (serving.isEmpty()) {
                     woke = Wake.START;
-                    return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
+                    return live.startFailure(fn.name());
                 }
                 LiveInstance inst = serving.get().inst();
                 try (Claim claim = serving.get().claim()) {

@@ -2,8 +2,11 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.InvocationResult;
 import dev.torpor.function.LambdaEnvironment;
+import dev.torpor.function.Launch;
 import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -34,18 +37,18 @@ final class LiveInstances {
     private final DeferringInstanceStore store;
     private final Path instancesDir;
     private final String region;
-    private final Function<FunctionDefinition, Path> codeDirs;
+    private final Function<FunctionDefinition, Launch> launches;
     private final Clock clock;
     private final Consumer<LiveInstance> onWaiting;
     private final ObjIntConsumer<LiveInstance> onExit;
 
     /** {@code onWaiting} and {@code onExit} hear what each instance's relay reports. */
-    LiveInstances(DeferringInstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Path> codeDirs,
+    LiveInstances(DeferringInstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Launch> launches,
                   Clock clock, Consumer<LiveInstance> onWaiting, ObjIntConsumer<LiveInstance> onExit) {
         this.store = store;
         this.instancesDir = instancesDir;
         this.region = region;
-        this.codeDirs = codeDirs;
+        this.launches = launches;
         this.clock = clock;
         this.onWaiting = onWaiting;
         this.onExit = onExit;
@@ -60,8 +63,9 @@ final class LiveInstances {
     /** Holds {@code instance} from now on, once its record is saved; throws, holding nothing, when it cannot be. */
     LiveInstance takeIn(Instance instance, FunctionDefinition fn) {
         Path dir = instancesDir.resolve(instance.id());
-        ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
-                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, region), fn.memoryBytes());
+        Launch launch = launches.apply(fn);
+        ContainerSpec spec = new ContainerSpec(instance.id(), launch.codeDir(), launch.runtimeDir(), dir.resolve("channel"),
+                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes());
         store.saveNow(instance.snapshot()); // first: an instance the node cannot record is refused, nothing held
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
@@ -130,6 +134,18 @@ final class LiveInstances {
             case PAUSED, PAUSING, RESUMING -> 2;
             default -> 3;
         };
+    }
+
+    /**
+     * The answer to an invocation for which no instance could start, as Lambda gives it: the runtime's own init error
+     * ({@code {errorMessage, errorType, …}}) when it reported one, else what the node saw go wrong.
+     */
+    InvocationResult startFailure(String function) {
+        return byId.values().stream()
+                .filter(l -> l.instance.function().equals(function) && l.initError().isPresent())
+                .max(Comparator.comparing(l -> l.instance.snapshot().since()))
+                .map(l -> InvocationResult.unhandled(l.initError().orElseThrow()))
+                .orElseGet(() -> RuntimeApiRenderer.initError("the function could not be started: " + lastError(function).orElse("unknown")));
     }
 
     /** The newest error of any instance of the function, for an invocation that found none of them working. */

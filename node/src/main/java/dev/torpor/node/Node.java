@@ -16,6 +16,7 @@ import dev.torpor.cluster.PartialArrivals;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.cluster.UnsettledDepartures;
 import dev.torpor.function.CodeStore;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
 import dev.torpor.runtime.ContainerRuntime;
@@ -70,6 +71,7 @@ public final class Node implements AutoCloseable {
         DataDir.secure(config.dataDir(), config.runtimeDir().resolve("rootfs"));
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
+        ManagedRuntimes runtimes = ManagedRuntimes.install(config.runtimeFilesDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
         CheckpointStore images = new DirectoryCheckpointStore(config.checkpointsDir());
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
@@ -77,12 +79,12 @@ public final class Node implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-timers").factory());
         InstanceManager instances = new InstanceManager(runtime, images, budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
                 new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
-                db.functions()::get, fn -> code.codeDir(fn.name(), fn.revision()));
+                db.functions()::get, fn -> runtimes.launch(fn, code.codeDir(fn.name(), fn.revision())));
         metrics.watchInstances(instances::list, () -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
         // Before recovery could take back (checkpoint, serve) a copy that was still arriving when this node stopped.
         PartialArrivals.discard(db.moves(), runtime, images, db.locations());
         instances.recover();
-        Deployments deployments = new Deployments(db.functions(), code, instances);
+        Deployments deployments = new Deployments(db.functions(), code, runtimes, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
         PeerClient peers = new PeerClient(keys.flatMap(CredentialsFile::own)
                 .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())), tls.map(ClusterTls::clientContext));

@@ -107,6 +107,11 @@ public record NodeConfig(
         return dataDir.resolve("backup-staging");
     }
 
+    /** Torpor's side of the managed runtimes, mounted into every container at /var/runtime. */
+    public Path runtimeFilesDir() {
+        return dataDir.resolve("runtimes");
+    }
+
     public Path runtimeDir() {
         return dataDir.resolve("runtime");
     }

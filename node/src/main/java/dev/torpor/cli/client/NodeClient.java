@@ -75,7 +75,8 @@ public final class NodeClient implements AutoCloseable {
     public NodeClient(String endpoint, Map<String, String> env) {
         this.endpoint = parse(endpoint);
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        Optional.ofNullable(env.get(CA_BUNDLE)).filter(f -> !f.isBlank()).map(Path::of).map(ClusterTls::trustingOnly).ifPresent(http::sslContext);
+        if (this.endpoint.getScheme().equals("http")) http.sslContext(PlainHttp.SSL_CONTEXT);
+        else Optional.ofNullable(env.get(CA_BUNDLE)).filter(f -> !f.isBlank()).map(Path::of).map(ClusterTls::trustingOnly).ifPresent(http::sslContext);
         this.http = http.build();
         String region = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
                 .orElse(LambdaAccount.DEFAULT.region());

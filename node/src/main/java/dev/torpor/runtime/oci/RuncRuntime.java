@@ -244,6 +244,7 @@ final class RuncRuntime implements ContainerRuntime {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
             rootfs.user().own(spec.codeDir());
+            rootfs.user().own(spec.runtimeFilesDir());
             BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()), criuConfig);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
