@@ -6,6 +6,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.function.FunctionRules;
 import dev.torpor.function.StoredCode;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.function.SuspendPolicy;
 import java.time.Instant;
 import java.util.HashMap;
@@ -82,11 +83,18 @@ public final class Deployments {
         return registry.update(FunctionRules.validated(changed));
     }
 
-    public synchronized FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
+    /**
+     * A new network mode ends the function's instances, as new code does: a container's network is made when it
+     * starts, and an image restores into the network it was dumped in.
+     */
+    public synchronized FunctionDefinition setPolicy(String name, SuspendPolicy policy, NetworkMode network) {
         FunctionDefinition fn = get(name);
         Map<String, String> tags = new HashMap<>(fn.tags());
         tags.putAll(policy.toTags());
-        return registry.update(FunctionRules.validated(fn.withTags(tags, Instant.now())));
+        tags.put(NetworkMode.TAG, network.tagValue());
+        FunctionDefinition updated = registry.update(FunctionRules.validated(fn.withTags(tags, Instant.now())));
+        if (network != fn.networkMode()) instances.retire(name);
+        return updated;
     }
 
     public synchronized void delete(String name) {
