@@ -3,6 +3,7 @@ package dev.torpor.lifecycle;
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.LambdaEnvironment;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.runtime.ContainerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +62,8 @@ final class LiveInstances {
     LiveInstance takeIn(Instance instance, FunctionDefinition fn) {
         Path dir = instancesDir.resolve(instance.id());
         ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
-                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, region), fn.memoryBytes());
+                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, region), fn.memoryBytes(),
+                fn.networkMode() == NetworkMode.OUTBOUND ? ContainerSpec.Network.OUTBOUND : ContainerSpec.Network.NONE);
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
                 () -> onWaiting.accept(self[0]), status -> onExit.accept(self[0], status));

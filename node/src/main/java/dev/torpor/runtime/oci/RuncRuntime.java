@@ -9,6 +9,7 @@ import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
+import dev.torpor.runtime.cni.BridgeNetwork;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
@@ -48,13 +50,16 @@ final class RuncRuntime implements ContainerRuntime {
     private final CgroupMemory cgroups;
     private final String scope;
     private final NetworkNamespace netns;
+    /** Empty on a host without the CNI plugins: containers with loopback only can run there. */
+    private final Optional<BridgeNetwork> network;
     private final Path stateRoot;
     private final CpuInfo cpu;
     private volatile MigrationSupport migrationSupport;
 
     /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
     RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, Path criuConfig, CgroupMemory cgroups,
-                String scope, CpuInfo cpu) {
+                String scope, CpuInfo cpu, Optional<BridgeNetwork> network) {
+        this.network = network;
         this.cpu = cpu;
         this.criuConfig = criuConfig;
         this.runcBinary = runcBinary;
@@ -149,7 +154,9 @@ final class RuncRuntime implements ContainerRuntime {
             throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, dumpLog);
         }
         if (!leaveRunning) {
-            // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path.
+            // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path, once
+            // unwired from the bridge (the address stays the container's, for its restore).
+            network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
             netns.removeLater(id);
         }
     }
@@ -161,6 +168,7 @@ final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void release() {
+        network.ifPresent(n -> n.close(netns::pathOf));
         netns.close();
         CgroupDirs.host().removeEmpty("/torpor/" + scope);
     }
@@ -180,8 +188,19 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void remove(String id) {
         ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+        network.ifPresent(n -> n.release(id, netns.pathOf(id)));
         netns.remove(id);
         deleteTree(dir(id));
+    }
+
+    @Override
+    public Optional<String> address(String id) {
+        return network.flatMap(n -> n.address(id));
+    }
+
+    @Override
+    public void keepOnly(Set<String> held) {
+        network.ifPresent(n -> n.keepOnly(held, netns::pathOf));
     }
 
     @Override
@@ -229,11 +248,26 @@ final class RuncRuntime implements ContainerRuntime {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
             rootfs.user().own(spec.codeDir());
-            BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()), criuConfig);
+            Path namespace = netns.create(spec.id());
+            if (spec.network() == ContainerSpec.Network.OUTBOUND) wire(spec.id(), namespace);
+            BundleWriter.write(bundle, spec, rootfs, namespace, cgroupPath(spec.id()), criuConfig);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
         }
         return bundle;
+    }
+
+    /** Wires the namespace to the bridge at the container's address: the one it had before a restore here. */
+    private void wire(String id, Path namespace) {
+        BridgeNetwork bridge = network.orElseThrow(() -> new TorporException(ErrorKind.FAILED, "container " + id
+                + " needs outbound network, and this node has no CNI plugins (containernetworking-plugins): "
+                + "only functions with torpor:network none can run here"));
+        try {
+            bridge.attach(id, namespace);
+        } catch (RuntimeException e) {
+            netns.remove(id);
+            throw e;
+        }
     }
 
     /**
@@ -266,6 +300,7 @@ final class RuncRuntime implements ContainerRuntime {
         if (p.exitValue() != 0) {
             TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
             ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+            network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
             netns.remove(id);
             throw failure;
         }
