@@ -81,7 +81,7 @@ public final class Node implements AutoCloseable {
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
-        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, metrics,
+        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, runtime, metrics,
                 membership, peers, migrations, receiver, backups, failover);
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,

@@ -17,9 +17,6 @@ interface Cni {
     /** {@code CNI_COMMAND=ADD} of each plugin of {@code list} in order, each given the one before's result; the last result. */
     JsonNode add(ObjectNode list, Attachment at);
 
-    /** {@code CNI_COMMAND=CHECK}: whether what {@code add} made is still there as {@code added} says. */
-    void check(ObjectNode list, Attachment at, JsonNode added);
-
     /** {@code CNI_COMMAND=DEL} of each plugin in reverse order, given what {@code add} returned (null when unknown). */
     void del(ObjectNode list, Attachment at, JsonNode added);
 }

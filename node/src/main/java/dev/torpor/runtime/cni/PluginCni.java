@@ -43,11 +43,6 @@ final class PluginCni implements Cni {
     }
 
     @Override
-    public void check(ObjectNode list, Attachment at, JsonNode added) {
-        for (JsonNode plugin : list.path("plugins")) run("CHECK", list, plugin, at, added);
-    }
-
-    @Override
     public void del(ObjectNode list, Attachment at, JsonNode added) {
         List<JsonNode> plugins = new ArrayList<>();
         list.path("plugins").forEach(plugins::add);

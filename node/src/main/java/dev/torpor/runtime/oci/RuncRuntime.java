@@ -93,6 +93,13 @@ final class RuncRuntime implements ContainerRuntime {
             throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
         }
         Path bundle = prepareBundle(spec);
+        Optional<String> movedFrom = MovedAddress.movedFrom(imageDir, address(spec.id()));
+        try {
+            movedFrom.ifPresent(old -> MovedAddress.lend(netns.pathOf(spec.id()), old));
+        } catch (TorporException e) {
+            discard(spec.id());
+            throw e;
+        }
         Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
         // Lazily, the pages are not in the image yet: the memory limit bounds what will come.
         Duration timeout = criuTimeout(lazyPagesFrom.isPresent() ? spec.memoryLimitBytes() : bytesUnder(imageDir));
@@ -102,6 +109,13 @@ final class RuncRuntime implements ContainerRuntime {
                     spec.id(), output, criuWork.resolve("restore.log"), timeout);
         } catch (TorporException e) {
             daemon.ifPresent(LazyPagesDaemon::stop);
+            throw e;
+        }
+        try {
+            movedFrom.ifPresent(old -> MovedAddress.closeConnectionsAndTakeBack(netns.pathOf(spec.id()), old));
+        } catch (TorporException e) {
+            daemon.ifPresent(LazyPagesDaemon::stop);
+            discard(spec.id());
             throw e;
         }
         return daemon.map(LazyPagesDaemon::finished).orElseGet(() -> CompletableFuture.completedFuture(null));
@@ -132,6 +146,7 @@ final class RuncRuntime implements ContainerRuntime {
             throw new TorporException(ErrorKind.FAILED, "cannot make the image directory " + imageDir, e);
         }
         cpu.copyInto(imageDir); // before the dump: should it fail, the container has not been touched
+        MovedAddress.record(imageDir, address(id));
         // Freeze first: CRIU freezes the container's cgroup itself, but when its first look finds the freezer still
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
@@ -299,11 +314,16 @@ final class RuncRuntime implements ContainerRuntime {
         }
         if (p.exitValue() != 0) {
             TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
-            ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
-            network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
-            netns.remove(id);
+            discard(id);
             throw failure;
         }
+    }
+
+    /** Removes a container that did not get going, and its namespace; its address stays its own. */
+    private void discard(String id) {
+        ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+        network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
+        netns.remove(id);
     }
 
     /** A failure carrying runc's own error lines and the end of CRIU's log, which is where the reason is. */

@@ -33,11 +33,6 @@ final class FakeCni implements Cni {
     }
 
     @Override
-    public void check(ObjectNode list, Attachment at, JsonNode added) {
-        record("CHECK", list, at);
-    }
-
-    @Override
     public void del(ObjectNode list, Attachment at, JsonNode added) {
         record("DEL", list, at);
         if (isIpam(list)) reserved.remove(at.containerId());
