@@ -8,7 +8,7 @@
 set -Eeuo pipefail
 
 readonly CRIU_MIN=4.2
-APT_PKGS=(runc iptables iproute2 gcc make libc6-dev python3 curl zip procps)
+APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev python3 curl zip procps)
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
 # awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
 # promtool, which checks the node's metrics (no smaller package has it).

@@ -16,6 +16,7 @@ import dev.torpor.cluster.PeerClient;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
+import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.auth.Authenticator;
 import java.io.IOException;
 import java.util.Optional;
@@ -33,14 +34,14 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, Optional<ClusterTls> tls, String version, LambdaAccount account, Deployments deployments,
-                     InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
+                     InstanceManager instances, ContainerRuntime runtime, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
         Router router = new Router(authenticator.map(SignedRequests::new), new Members(tls));
         new FunctionsHandler(deployments, account).register(router);
         new AccountHandler(deployments, instances.budget()).register(router);
         new TagsHandler(deployments).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account).register(router);
-        new InstancesHandler(instances).register(router);
+        new InstancesHandler(instances, runtime).register(router);
         new NodeHandler(membership, version, instances, deployments, metrics).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = tls.isPresent() ? https(listen, tls.get()) : HttpServer.create(listen, 128);

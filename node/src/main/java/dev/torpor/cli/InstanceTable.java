@@ -13,10 +13,11 @@ final class InstanceTable {
 
     static String of(List<InstanceView> instances) {
         Table t = new Table("FUNCTION", "INSTANCE", "STATE", "RESIDENT", "CHECKPOINT", "INVOCATIONS",
-                "CHECKPOINTS/RESTORES", "STATE LOST", "LAST ERROR");
+                "CHECKPOINTS/RESTORES", "ADDRESS", "STATE LOST", "LAST ERROR");
         for (InstanceView i : instances) {
             t.row(i.function(), i.instanceId(), i.state(), ByteSize.format(i.residentMemoryBytes()), image(i),
-                    i.invocations(), i.checkpoints() + "/" + i.restores(), lost(i), Table.truncate(i.lastError(), ERROR_WIDTH));
+                    i.invocations(), i.checkpoints() + "/" + i.restores(), i.address() == null ? "-" : i.address(), lost(i),
+                    Table.truncate(i.lastError(), ERROR_WIDTH));
         }
         return t.render();
     }

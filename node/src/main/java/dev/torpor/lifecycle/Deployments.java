@@ -7,6 +7,7 @@ import dev.torpor.function.FunctionRegistry;
 import dev.torpor.function.FunctionRules;
 import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.function.StoredCode;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.function.SuspendPolicy;
 import java.time.Instant;
 import java.util.HashMap;
@@ -110,11 +111,20 @@ public final class Deployments {
             runtimes.requireInterpreter(changed.runtime());
             runtimes.requireEntryPoint(changed.runtime(), code.codeDir(old.name(), old.revision()));
         }
-        return registry.update(FunctionRules.validated(changed.revised(UUID.randomUUID().toString(), Instant.now())));
+        FunctionDefinition updated = registry.update(FunctionRules.validated(changed.revised(UUID.randomUUID().toString(), Instant.now())));
+        if (updated.networkMode() != old.networkMode()) instances.retire(name); // see setPolicy
+        return updated;
     }
 
-    public FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
-        return retag(name, tags -> tags.putAll(policy.toTags()));
+    /**
+     * A new network mode ends the function's instances, as new code does: a container's network is made when it
+     * starts, and an image restores into the network it was dumped in.
+     */
+    public FunctionDefinition setPolicy(String name, SuspendPolicy policy, NetworkMode network) {
+        return retag(name, tags -> {
+            tags.putAll(policy.toTags());
+            tags.put(NetworkMode.TAG, network.tagValue());
+        });
     }
 
     /** Changes the function's tags, checked as at create: a {@code torpor:*} tag changes its policy. */

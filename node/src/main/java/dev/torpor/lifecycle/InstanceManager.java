@@ -388,8 +388,7 @@ public final class InstanceManager implements AutoCloseable {
         try (Claim claim = moving.remove(id)) {
             ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
             if (moved) {
-                images.delete(id);
-                inst.channel.close();
+                ops.handedOver(inst);
                 live.forget(inst);
             }
         }

@@ -269,6 +269,13 @@ final class InstanceOperations {
         }
     }
 
+    /** Lets go of what stays here of an instance another node now runs: its image, channel and address. */
+    void handedOver(LiveInstance live) {
+        images.delete(live.id());
+        live.channel.close();
+        runtime.remove(live.id());
+    }
+
     /**
      * Moves the instance's damaged image into quarantine (kept, never restored) and fails the instance, saying why
      * and where the image went. Should the move itself fail, the image stays where it is and that is thrown.

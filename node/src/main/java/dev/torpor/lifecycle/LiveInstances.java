@@ -5,6 +5,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.function.LambdaEnvironment;
 import dev.torpor.function.Launch;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import java.io.IOException;
@@ -65,7 +66,8 @@ final class LiveInstances {
         Path dir = instancesDir.resolve(instance.id());
         Launch launch = launches.apply(fn);
         ContainerSpec spec = new ContainerSpec(instance.id(), launch.codeDir(), launch.runtimeDir(), dir.resolve("channel"),
-                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes());
+                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes(),
+                fn.networkMode() == NetworkMode.OUTBOUND ? ContainerSpec.Network.OUTBOUND : ContainerSpec.Network.NONE);
         store.saveNow(instance.snapshot()); // first: an instance the node cannot record is refused, nothing held
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /** What a node finds of its previous run when it starts: records, images and containers, taken back or cleared. */
@@ -64,6 +65,7 @@ final class Recovery {
         for (String id : running) {
             if (!live.holds(id)) runtime.remove(id);
         }
+        runtime.keepOnly(Set.copyOf(live.byId().keySet()));
     }
 
     private void recover(Instance.Snapshot s, boolean running) throws InterruptedException {

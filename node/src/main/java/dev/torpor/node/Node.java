@@ -98,7 +98,7 @@ public final class Node implements AutoCloseable {
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
-        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), tls, VERSION, config.account(), deployments, instances, metrics,
+        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), tls, VERSION, config.account(), deployments, instances, runtime, metrics,
                 membership, peers, migrations, receiver, backups, failover);
         UnsettledDepartures departures = new UnsettledDepartures(db.moves(), db.locations(), membership, peers, instances,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("departures").factory()));

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -69,6 +70,17 @@ public interface ContainerRuntime {
      * one.
      */
     boolean dumpFinished(String id);
+
+    /** The container's address on the node's bridge; empty for a container with loopback only. */
+    default Optional<String> address(String id) {
+        return Optional.empty();
+    }
+
+    /**
+     * Gives back what the runtime keeps for containers, running or not, other than {@code held} (their network
+     * addresses): what a node that was killed leaves, swept when it starts again.
+     */
+    default void keepOnly(Set<String> held) {}
 
     /** Memory charged to the container's cgroup, 0 when it has none. */
     long residentBytes(String id);
