@@ -12,7 +12,9 @@ import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
 import dev.torpor.auth.Authenticator;
+import dev.torpor.dashboard.Sessions;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -29,11 +31,17 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
-        Router router = new Router(authenticator.map(SignedRequests::new));
+        Sessions sessions = new Sessions(Clock.systemUTC());
+        RequestAccess access = new RequestAccess(authenticator.map(SignedRequests::new), sessions);
+        Router router = new Router(access);
         new FunctionsHandler(deployments, account).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account).register(router);
-        new InstancesHandler(instances).register(router);
-        new NodeHandler(membership, version, instances, deployments, metrics).register(router);
+        InstancesHandler instancesHandler = new InstancesHandler(instances);
+        instancesHandler.register(router);
+        NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
+        nodeHandler.register(router);
+        new FleetHandler(membership, peers, nodeHandler, instancesHandler).register(router);
+        new DashboardHandler(sessions, access.checksSignatures()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = HttpServer.create(listen, 128);
         server.createContext("/", router);

@@ -7,7 +7,6 @@ import dev.torpor.TorporException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,12 +19,11 @@ final class Router implements HttpHandler {
     private record Route(String method, Pattern path, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
-    /** Empty on a node without keys, which listens on loopback only. */
-    private final Optional<SignedRequests> signed;
+    private final RequestAccess access;
     private final System.Logger log = System.getLogger("torpor.api");
 
-    Router(Optional<SignedRequests> signed) {
-        this.signed = signed;
+    Router(RequestAccess access) {
+        this.access = access;
     }
 
     /** {@code pattern} is a regex over the path, with named groups for parameters. */
@@ -38,7 +36,7 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         Response response;
         try {
-            if (signed.isPresent()) signed.get().verify(exchange);
+            access.check(exchange);
             response = route(exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

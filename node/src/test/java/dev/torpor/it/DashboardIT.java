@@ -1,0 +1,103 @@
+package dev.torpor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.testing.Await;
+import dev.torpor.testing.HeadlessChromium;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real headless Chromium, from a real node running real functions: they appear, a checkpoint and
+ * a restore asked for with the page's own buttons (and confirmed in its dialog) show on the page as they happen, the
+ * memory chart fills, and the page fits a phone. Screenshots are kept in node/target/dashboard/.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DashboardIT extends RealNodeCase {
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard");
+    private static final Duration PAGE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path profile;
+
+    private HeadlessChromium browser;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        browser = new HeadlessChromium(profile);
+    }
+
+    @AfterEach
+    void stopBrowser() throws Exception {
+        if (browser != null) browser.close();
+    }
+
+    @Test
+    void showsTheFunctionsAndAnInstanceCheckpointedAndRestoredFromThePage() throws Exception {
+        for (String[] f : new String[][] {{"counter", "counter-python"}, {"bash-counter", "counter-bash"}}) {
+            assertThat(node.create(f[0], f[1], 128, Map.of(), Map.of("torpor:suspend", "none")).statusCode()).isEqualTo(201);
+            node.invoke(f[0], "{}");
+        }
+        String id = node.instanceOf("counter").get("instanceId").asText();
+
+        browser.navigate(node.endpoint() + "/ui/");
+        Await.until("both functions show on the page", () -> {
+            String names = browser.evaluate("[...document.querySelectorAll('#instances .card h3')].map(h => h.textContent).join(',')").asText();
+            return names.contains("counter") && names.contains("bash-counter");
+        }, PAGE);
+        awaitStateOnPage(id, "IDLE");
+
+        press(id, "checkpoint");
+        awaitStateOnPage(id, "CHECKPOINTED");
+        assertThat(node.instance(id).get("state").asText()).isEqualTo("CHECKPOINTED");
+        press(id, "restore");
+        awaitStateOnPage(id, "IDLE");
+        assertThat(browser.evaluate(card(id) + ".querySelector('.trail').textContent").asText())
+                .as("the instance's trail of states").contains("CHECKPOINTED", "RESTORING");
+
+        JsonNode chart = Await.matching("the memory chart has samples with resident memory",
+                () -> browser.evaluate("({samples: +document.getElementById('memory').dataset.samples, "
+                        + "peak: +document.getElementById('memory').dataset.peakResident, "
+                        + "canvas: !!document.querySelector('#memory canvas')})"),
+                c -> c.path("samples").asInt() >= 3 && c.path("peak").asLong() > 0 && c.path("canvas").asBoolean(), PAGE);
+        assertThat(chart.path("peak").asLong()).as("peak resident bytes").isGreaterThan(1 << 20);
+        Await.until("the latencies table shows the checkpoint and the restore", () -> {
+            String rows = browser.evaluate("document.querySelector('#latencies tbody').textContent").asText();
+            return rows.contains("checkpoint") && rows.contains("restore") && rows.contains("cold start");
+        }, PAGE);
+        browser.screenshot(SCREENSHOTS.resolve("dashboard.png"));
+
+        browser.viewport(390, 844, true);
+        Await.until("the page has laid itself out for a phone", () ->
+                browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth").asBoolean(), PAGE);
+        browser.screenshot(SCREENSHOTS.resolve("dashboard-phone.png"));
+        assertThat(browser.pageErrors()).as("errors in the page").isEmpty();
+    }
+
+    private String card(String id) {
+        return "document.querySelector('[data-instance-id=\"" + id + "\"]')";
+    }
+
+    /** Presses an instance's action button, then Confirm in the dialog it opens. */
+    private void press(String id, String action) {
+        Await.until(action + " can be pressed", () ->
+                browser.evaluate("!" + card(id) + ".querySelector('[data-action=" + action + "]').disabled").asBoolean(), PAGE);
+        browser.evaluate(card(id) + ".querySelector('[data-action=" + action + "]').click()");
+        Await.until("the confirmation is open", () -> browser.evaluate("document.getElementById('confirm').open").asBoolean(), PAGE);
+        browser.evaluate("document.getElementById('confirm-ok').click()");
+    }
+
+    private void awaitStateOnPage(String id, String state) {
+        Await.matching(id + " shows " + state + " on the page",
+                () -> browser.evaluate("(" + card(id) + "?.querySelector('.state')?.textContent) || 'absent'").asText(),
+                state::equals, PAGE, () -> "the node says " + node.instance(id).get("state").asText());
+    }
+}
