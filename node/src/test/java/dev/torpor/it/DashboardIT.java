@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.testing.Await;
 import dev.torpor.testing.HeadlessChromium;
+import dev.torpor.cli.client.NodeClient;
+import dev.torpor.node.Node;
+import dev.torpor.node.NodeConfig;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,22 +89,69 @@ class DashboardIT extends RealNodeCase {
         assertThat(browser.pageErrors()).as("errors in the page").isEmpty();
     }
 
+    /**
+     * A node with keys: a browser without a login link is refused; with the link {@code torpor ui} would print it
+     * gets in, sees the function and checkpoints it from the page (a write through its session); the link is then spent.
+     */
+    @Test
+    void aNodeWithKeysLetsTheBrowserInThroughItsOneTimeLoginLink(@TempDir Path keysDir) throws Exception {
+        Path credentials = keysDir.resolve("credentials");
+        Files.writeString(credentials, "[default]\naws_access_key_id = AKIDDASHBOARD\naws_secret_access_key = dashboard-secret\n");
+        Path keyedData = keysDir.resolve("data");
+        try (Node keyed = Node.start(NodeConfig.standalone("keyed", new InetSocketAddress("127.0.0.1", 0), keyedData, 512L << 20)
+                .withCredentials(credentials));
+             NodeClient cli = new NodeClient("http://127.0.0.1:" + keyed.address().getPort(),
+                     Map.of("AWS_ACCESS_KEY_ID", "AKIDDASHBOARD", "AWS_SECRET_ACCESS_KEY", "dashboard-secret"))) {
+            cli.createFunction("bash-counter", TestNode.zipOf(TestNode.EXAMPLES.resolve("counter-bash")), 128, 30, Map.of(),
+                    Map.of("torpor:suspend", "none"));
+            cli.invoke("bash-counter", "{}".getBytes(StandardCharsets.UTF_8));
+            String id = cli.instances().getFirst().instanceId();
+
+            browser.navigate(cli.endpoint() + "/ui/");
+            assertThat(browser.evaluate("document.body.textContent").asText()).contains("torpor ui");
+
+            String link = cli.dashboardLink().toString();
+            browser.navigate(link);
+            awaitStateOnPage(id, "IDLE", () -> cli.instance(id).state().name());
+            press(id, "checkpoint");
+            awaitStateOnPage(id, "CHECKPOINTED", () -> cli.instance(id).state().name());
+            assertThat(cli.instance(id).state().name()).isEqualTo("CHECKPOINTED");
+            assertThat(browser.evaluate("document.cookie").asText()).as("the session cookie is HttpOnly: no script reads it").isEmpty();
+
+            browser.navigate(link);
+            assertThat(browser.evaluate("document.body.textContent").asText()).contains("used already");
+            cli.deleteFunction("bash-counter");
+        } finally {
+            TestNode.sweepContainers(keyedData);
+        }
+    }
+
     private String card(String id) {
         return "document.querySelector('[data-instance-id=\"" + id + "\"]')";
     }
 
-    /** Presses an instance's action button, then Confirm in the dialog it opens. */
+    /** Presses an instance's action button, Confirm in the dialog it opens, and waits for the page to say it is done. */
     private void press(String id, String action) {
         Await.until(action + " can be pressed", () ->
                 browser.evaluate("!" + card(id) + ".querySelector('[data-action=" + action + "]').disabled").asBoolean(), PAGE);
         browser.evaluate(card(id) + ".querySelector('[data-action=" + action + "]').click()");
         Await.until("the confirmation is open", () -> browser.evaluate("document.getElementById('confirm').open").asBoolean(), PAGE);
         browser.evaluate("document.getElementById('confirm-ok').click()");
+        String done = action.endsWith("e") ? action + "d" : action + "ed";
+        Await.matching("the page says " + done, this::statusLine, done::equals, PAGE);
+    }
+
+    private String statusLine() {
+        return browser.evaluate("document.getElementById('status').textContent").asText();
     }
 
     private void awaitStateOnPage(String id, String state) {
+        awaitStateOnPage(id, state, () -> node.instance(id).get("state").asText());
+    }
+
+    private void awaitStateOnPage(String id, String state, Supplier<String> onTheNode) {
         Await.matching(id + " shows " + state + " on the page",
                 () -> browser.evaluate("(" + card(id) + "?.querySelector('.state')?.textContent) || 'absent'").asText(),
-                state::equals, PAGE, () -> "the node says " + node.instance(id).get("state").asText());
+                state::equals, PAGE, () -> "the node says " + onTheNode.get() + "; the page's status line: " + statusLine());
     }
 }
