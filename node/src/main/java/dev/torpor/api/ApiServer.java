@@ -40,7 +40,7 @@ public final class ApiServer implements AutoCloseable {
         instancesHandler.register(router);
         NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
         nodeHandler.register(router);
-        new FleetHandler(membership, peers, nodeHandler, instancesHandler).register(router);
+        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances()).register(router);
         new DashboardHandler(sessions, access.checksSignatures()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = HttpServer.create(listen, 128);

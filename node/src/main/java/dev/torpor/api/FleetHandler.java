@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /torpor/v1/fleet}: this node and each peer it knows, with what it holds, for the dashboard, which can
@@ -27,10 +28,10 @@ final class FleetHandler {
 
     private final Membership membership;
     private final PeerClient peers;
-    private final NodeHandler self;
-    private final InstancesHandler selfInstances;
+    private final Supplier<NodeInfo> self;
+    private final Supplier<List<InstanceView>> selfInstances;
 
-    FleetHandler(Membership membership, PeerClient peers, NodeHandler self, InstancesHandler selfInstances) {
+    FleetHandler(Membership membership, PeerClient peers, Supplier<NodeInfo> self, Supplier<List<InstanceView>> selfInstances) {
         this.membership = membership;
         this.peers = peers;
         this.self = self;
@@ -43,7 +44,7 @@ final class FleetHandler {
 
     private List<Member> fleet() throws InterruptedException {
         List<Member> members = new ArrayList<>();
-        members.add(new Member(membership.selfId(), null, true, self.info(), selfInstances.page().instances(), null));
+        members.add(new Member(membership.selfId(), null, true, self.get(), selfInstances.get(), null));
         try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Member>> answers = membership.peers().stream().map(p -> asking.submit(() -> ask(p))).toList();
             for (Future<Member> answer : answers) {
