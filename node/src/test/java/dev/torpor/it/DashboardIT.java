@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,16 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DashboardIT extends RealNodeCase {
     private static final Path SCREENSHOTS = Path.of("target", "dashboard");
-    private static final Duration PAGE = Duration.ofSeconds(60);
+    private static final Duration PAGE = DashboardPage.PAGE;
 
     @TempDir
     Path profile;
 
     private HeadlessChromium browser;
+    private DashboardPage page;
 
     @BeforeEach
     void startBrowser() throws Exception {
         browser = new HeadlessChromium(profile);
+        page = new DashboardPage(browser);
     }
 
     @AfterEach
@@ -60,14 +61,14 @@ class DashboardIT extends RealNodeCase {
             String names = browser.evaluate("[...document.querySelectorAll('#instances .card h3')].map(h => h.textContent).join(',')").asText();
             return names.contains("counter") && names.contains("bash-counter");
         }, PAGE);
-        awaitStateOnPage(id, "IDLE");
+        page.awaitState(id, "IDLE", () -> node.instance(id).get("state").asText());
 
-        press(id, "checkpoint");
-        awaitStateOnPage(id, "CHECKPOINTED");
+        page.press(id, "checkpoint");
+        page.awaitState(id, "CHECKPOINTED", () -> node.instance(id).get("state").asText());
         assertThat(node.instance(id).get("state").asText()).isEqualTo("CHECKPOINTED");
-        press(id, "restore");
-        awaitStateOnPage(id, "IDLE");
-        assertThat(browser.evaluate(card(id) + ".querySelector('.trail').textContent").asText())
+        page.press(id, "restore");
+        page.awaitState(id, "IDLE", () -> node.instance(id).get("state").asText());
+        assertThat(browser.evaluate(DashboardPage.card(id) + ".querySelector('.trail').textContent").asText())
                 .as("the instance's trail of states").contains("CHECKPOINTED", "RESTORING");
 
         JsonNode chart = Await.matching("the memory chart has samples with resident memory",
@@ -112,9 +113,9 @@ class DashboardIT extends RealNodeCase {
 
             String link = cli.dashboardLink().toString();
             browser.navigate(link);
-            awaitStateOnPage(id, "IDLE", () -> cli.instance(id).state().name());
-            press(id, "checkpoint");
-            awaitStateOnPage(id, "CHECKPOINTED", () -> cli.instance(id).state().name());
+            page.awaitState(id, "IDLE", () -> cli.instance(id).state().name());
+            page.press(id, "checkpoint");
+            page.awaitState(id, "CHECKPOINTED", () -> cli.instance(id).state().name());
             assertThat(cli.instance(id).state().name()).isEqualTo("CHECKPOINTED");
             assertThat(browser.evaluate("document.cookie").asText()).as("the session cookie is HttpOnly: no script reads it").isEmpty();
 
@@ -126,32 +127,4 @@ class DashboardIT extends RealNodeCase {
         }
     }
 
-    private String card(String id) {
-        return "document.querySelector('[data-instance-id=\"" + id + "\"]')";
-    }
-
-    /** Presses an instance's action button, Confirm in the dialog it opens, and waits for the page to say it is done. */
-    private void press(String id, String action) {
-        Await.until(action + " can be pressed", () ->
-                browser.evaluate("!" + card(id) + ".querySelector('[data-action=" + action + "]').disabled").asBoolean(), PAGE);
-        browser.evaluate(card(id) + ".querySelector('[data-action=" + action + "]').click()");
-        Await.until("the confirmation is open", () -> browser.evaluate("document.getElementById('confirm').open").asBoolean(), PAGE);
-        browser.evaluate("document.getElementById('confirm-ok').click()");
-        String done = action.endsWith("e") ? action + "d" : action + "ed";
-        Await.matching("the page says " + done, this::statusLine, done::equals, PAGE);
-    }
-
-    private String statusLine() {
-        return browser.evaluate("document.getElementById('status').textContent").asText();
-    }
-
-    private void awaitStateOnPage(String id, String state) {
-        awaitStateOnPage(id, state, () -> node.instance(id).get("state").asText());
-    }
-
-    private void awaitStateOnPage(String id, String state, Supplier<String> onTheNode) {
-        Await.matching(id + " shows " + state + " on the page",
-                () -> browser.evaluate("(" + card(id) + "?.querySelector('.state')?.textContent) || 'absent'").asText(),
-                state::equals, PAGE, () -> "the node says " + onTheNode.get() + "; the page's status line: " + statusLine());
-    }
 }
