@@ -90,6 +90,37 @@ class DashboardIT extends RealNodeCase {
         assertThat(browser.pageErrors()).as("errors in the page").isEmpty();
     }
 
+    /** The page's reader of /metrics, loaded as the page loads it: labels (escapes too), sums, and quantiles as Prometheus estimates them. */
+    @Test
+    void theMetricsReaderSumsAndEstimatesQuantilesAsPrometheusDoes() throws Exception {
+        String scrape = """
+                # HELP x_total invocations
+                x_total{function="a",outcome="ok"} 3
+                x_total{function="a",outcome="timeout"} 2
+                x_total{function="b",outcome="ok"} 7
+                h_bucket{function="a",le="0.1"} 0
+                h_bucket{function="a",le="1.0"} 10
+                h_bucket{function="a",le="+Inf"} 10
+                past_bucket{le="1.0"} 0
+                past_bucket{le="+Inf"} 4
+                y{l="say \\"hi\\""} 1
+                """;
+        browser.navigate(node.endpoint() + "/ui/");
+        JsonNode r = browser.evaluate("import(location.origin + '/ui/prometheus.js').then(m => { const s = m.parse("
+                + TestNode.JSON.writeValueAsString(scrape) + "); return {a: m.sum(s, 'x_total', {function: 'a'}), "
+                + "all: m.sum(s, 'x_total'), p50: m.quantile(s, 'h', {function: 'a'}, 0.5), p95: m.quantile(s, 'h', {function: 'a'}, 0.95), "
+                + "none: String(m.quantile(s, 'h', {function: 'b'}, 0.5)), past: m.quantile(s, 'past', {}, 0.5), "
+                + "label: s.find(x => x.name === 'y').labels.l, functions: m.labelValues(s, 'x_total', 'function')}; })");
+        assertThat(r.get("a").asDouble()).isEqualTo(5);
+        assertThat(r.get("all").asDouble()).isEqualTo(12);
+        assertThat(r.get("p50").asDouble()).isCloseTo(0.55, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.get("p95").asDouble()).isCloseTo(0.955, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.get("none").asText()).as("no observations").isEqualTo("NaN");
+        assertThat(r.get("past").asDouble()).as("all past the highest finite bound: that bound").isEqualTo(1.0);
+        assertThat(r.get("label").asText()).isEqualTo("say \"hi\"");
+        assertThat(r.get("functions").toString()).isEqualTo("[\"a\",\"b\"]");
+    }
+
     /**
      * A node with keys: a browser without a login link is refused; with the link {@code torpor ui} would print it
      * gets in, sees the function and checkpoints it from the page (a write through its session); the link is then spent.
