@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real headless Chromium, from a real node running real functions: they appear, a checkpoint and
  * a restore asked for with the page's own buttons (and confirmed in its dialog) show on the page as they happen, the
- * memory chart fills, and the page fits a phone. Screenshots are kept in node/target/dashboard/.
+ * memory chart fills, a policy changes from the page, and the page fits a phone. Screenshots are kept in node/target/dashboard/.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DashboardIT extends RealNodeCase {
@@ -81,6 +81,11 @@ class DashboardIT extends RealNodeCase {
             String rows = browser.evaluate("document.querySelector('#latencies tbody').textContent").asText();
             return rows.contains("checkpoint") && rows.contains("restore") && rows.contains("cold start");
         }, PAGE);
+        page.pressIn("document.querySelector('#functions tr[data-function=\"counter\"]')", "policy", "policy changed",
+                "suspend", "pause", "idleMs", "5000");
+        JsonNode policy = TestNode.json(node.call("GET", "/torpor/v1/functions/counter/policy", null).body());
+        assertThat(policy.get("suspend").asText()).isEqualTo("pause");
+        assertThat(policy.get("idleMs").asLong()).isEqualTo(5000);
         browser.screenshot(SCREENSHOTS.resolve("dashboard.png"));
 
         browser.viewport(390, 844, true);

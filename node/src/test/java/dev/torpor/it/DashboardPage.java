@@ -40,15 +40,19 @@ final class DashboardPage {
      * waits for the page to say it is done.
      */
     void press(String id, String action, String... fields) {
-        Await.until(action + " can be pressed", () ->
-                browser.evaluate("!" + card(id) + ".querySelector('[data-action=" + action + "]').disabled").asBoolean(), PAGE);
-        browser.evaluate(card(id) + ".querySelector('[data-action=" + action + "]').click()");
+        pressIn(card(id), action, (action.endsWith("e") ? action + "d" : action + "ed"), fields);
+    }
+
+    /** As {@link #press}, for the button of {@code action} inside the element of the script expression {@code within}. */
+    void pressIn(String within, String action, String done, String... fields) {
+        String button = within + ".querySelector('[data-action=" + action + "]')";
+        Await.until(action + " can be pressed", () -> browser.evaluate("!" + button + ".disabled").asBoolean(), PAGE);
+        browser.evaluate(button + ".click()");
         Await.until("the confirmation is open", () -> browser.evaluate("document.getElementById('confirm').open").asBoolean(), PAGE);
         for (int i = 0; i < fields.length; i += 2) {
             browser.evaluate("document.querySelector('#confirm [name=" + fields[i] + "]').value = '" + fields[i + 1] + "'");
         }
         browser.evaluate("document.getElementById('confirm-ok').click()");
-        String done = action.endsWith("e") ? action + "d" : action + "ed";
         Await.matching("the page says " + done, this::status, done::equals, PAGE);
     }
 }
