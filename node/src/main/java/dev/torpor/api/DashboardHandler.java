@@ -28,10 +28,13 @@ final class DashboardHandler {
     private final Assets assets = new Assets();
     private final Sessions sessions;
     private final boolean checksSignatures;
+    /** Over HTTPS (--tls) the cookie is marked Secure; a browser would drop a Secure cookie set over plain HTTP. */
+    private final boolean https;
 
-    DashboardHandler(Sessions sessions, boolean checksSignatures) {
+    DashboardHandler(Sessions sessions, boolean checksSignatures, boolean https) {
         this.sessions = sessions;
         this.checksSignatures = checksSignatures;
+        this.https = https;
     }
 
     void register(Router router) {
@@ -48,7 +51,7 @@ final class DashboardHandler {
                 "This login link was used already or is older than " + Sessions.LINK_TTL.toMinutes()
                         + " minutes: ask `torpor ui` for a new one"));
         return redirect(303, "/ui/").withHeader("Set-Cookie", RequestAccess.COOKIE + "=" + session
-                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds() + (https ? "; Secure" : ""));
     }
 
     private Response file(String name) {

@@ -35,6 +35,6 @@ final class InstancesHandler {
 
     private InstanceView view(Instance.Snapshot s) {
         return new InstanceView(s.function(), s.id(), s.state(), instances.residentBytes(s.id()), s.imageBytes(), s.since(),
-                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history());
+                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history(), s.lost());
     }
 }

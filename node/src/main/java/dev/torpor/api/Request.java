@@ -10,6 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,21 @@ public final class Request {
     private final Matcher path;
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}");
     private final Map<String, String> query;
+    private final Members members;
 
-    Request(HttpExchange exchange, Matcher path) {
+    Request(HttpExchange exchange, Matcher path, Members members) {
         this.exchange = exchange;
         this.path = path;
+        this.members = members;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    }
+
+    /**
+     * Refuses (NOT_A_MEMBER) a caller outside the cluster on a node with a cluster certificate: for a request that
+     * says it comes from another node on a route clients use too. The member's node id; empty without certificates.
+     */
+    public Optional<String> requireMember() {
+        return members.require(exchange);
     }
 
     public String method() {

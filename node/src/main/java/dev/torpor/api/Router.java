@@ -7,6 +7,7 @@ import dev.torpor.TorporException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,19 +17,28 @@ final class Router implements HttpHandler {
         Response handle(Request request) throws Exception;
     }
 
-    private record Route(String method, Pattern path, Handler handler) {}
+    /** {@code membersOnly}: a node-to-node route, refused to callers outside the cluster before anything else. */
+    private record Route(String method, Pattern path, Handler handler, boolean membersOnly) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final RequestAccess access;
+    private final Members members;
     private final System.Logger log = System.getLogger("torpor.api");
 
-    Router(RequestAccess access) {
+    Router(RequestAccess access, Members members) {
         this.access = access;
+        this.members = members;
     }
 
     /** {@code pattern} is a regex over the path, with named groups for parameters. */
     Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, Pattern.compile(pattern), handler));
+        routes.add(new Route(method, Pattern.compile(pattern), handler, false));
+        return this;
+    }
+
+    /** A route only other nodes of the cluster call: images, pages, backups, leases, replicas. */
+    Router addNodeToNode(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, Pattern.compile(pattern), handler, true));
         return this;
     }
 
@@ -36,8 +46,11 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         Response response;
         try {
+            Optional<Matched> matched = match(exchange);
+            // A stranger is refused from the TLS session alone, before its body is read to check a signature.
+            if (matched.isPresent() && matched.get().route.membersOnly) members.require(exchange);
             access.check(exchange);
-            response = route(exchange);
+            response = dispatch(exchange, matched);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = error(TorporException.unavailable("the node is shutting down"));
@@ -55,15 +68,20 @@ final class Router implements HttpHandler {
         return new Response(e.status(), e.headers(), e.body());
     }
 
-    private Response route(HttpExchange exchange) throws Exception {
-        String path = exchange.getRequestURI().getRawPath();
-        boolean pathKnown = false;
+    private record Matched(Route route, Matcher path) {}
+
+    private Optional<Matched> match(HttpExchange exchange) {
         for (Route r : routes) {
-            Matcher m = r.path.matcher(path);
-            if (!m.matches()) continue;
-            pathKnown = true;
-            if (r.method.equals(exchange.getRequestMethod())) return r.handler.handle(new Request(exchange, m));
+            Matcher m = r.path.matcher(exchange.getRequestURI().getRawPath());
+            if (m.matches() && r.method.equals(exchange.getRequestMethod())) return Optional.of(new Matched(r, m));
         }
+        return Optional.empty();
+    }
+
+    private Response dispatch(HttpExchange exchange, Optional<Matched> matched) throws Exception {
+        if (matched.isPresent()) return matched.get().route.handler.handle(new Request(exchange, matched.get().path, members));
+        String path = exchange.getRequestURI().getRawPath();
+        boolean pathKnown = routes.stream().anyMatch(r -> r.path.matcher(path).matches());
         throw new TorporException(pathKnown ? ErrorKind.INVALID_PARAMETER : ErrorKind.NOT_FOUND,
                 (pathKnown ? "Method " + exchange.getRequestMethod() + " is not allowed on " : "No such resource: ") + path);
     }

@@ -45,7 +45,7 @@ public final class InstanceManager implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
     private final MemoryBudget budget;
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Settings settings;
@@ -66,14 +66,14 @@ public final class InstanceManager implements AutoCloseable {
         this.runtime = runtime;
         this.images = images;
         this.budget = budget;
-        this.store = store;
+        this.store = new DeferringInstanceStore(store);
         this.clock = clock;
         this.timers = timers;
         this.settings = settings;
         this.functions = functions;
         this.observer = observer;
-        this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
-        this.live = new LiveInstances(store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
+        this.ops = new InstanceOperations(runtime, images, budget, this.store, observer, clock);
+        this.live = new LiveInstances(this.store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
         this.admission = new Admission(room, observer, settings.admissionTimeout());
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
@@ -235,8 +235,7 @@ public final class InstanceManager implements AutoCloseable {
             InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
-            inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
-            ops.stop(inst, LifecycleEvent.FAIL);
+            ops.lose(inst, StateLoss.Reason.TIMEOUT, "timed out after " + fn.timeoutSeconds() + " s; instance stopped");
             return new Answer(timedOut, Outcome.TIMEOUT);
         } catch (ExecutionException e) {
             // the event never reached the function (its relay channel closed): say so, as the session did
@@ -304,7 +303,7 @@ public final class InstanceManager implements AutoCloseable {
 
     private void onExit(LiveInstance inst, int status) {
         if (inst.instance.snapshot().state().resident()) {
-            ops.fail(inst, "function process exited with status " + status);
+            ops.lose(inst, StateLoss.ofExit(status), "function process exited with status " + status);
         }
     }
 

@@ -31,7 +31,7 @@ final class LiveInstances {
     private static final long LOG_MAX_BYTES = 1 << 20;
 
     private final Map<String, LiveInstance> byId = new ConcurrentHashMap<>();
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Path instancesDir;
     private final String region;
     private final Function<FunctionDefinition, Path> codeDirs;
@@ -40,7 +40,7 @@ final class LiveInstances {
     private final ObjIntConsumer<LiveInstance> onExit;
 
     /** {@code onWaiting} and {@code onExit} hear what each instance's relay reports. */
-    LiveInstances(InstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Path> codeDirs,
+    LiveInstances(DeferringInstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Path> codeDirs,
                   Clock clock, Consumer<LiveInstance> onWaiting, ObjIntConsumer<LiveInstance> onExit) {
         this.store = store;
         this.instancesDir = instancesDir;
@@ -57,16 +57,16 @@ final class LiveInstances {
         return new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
     }
 
-    /** Holds {@code instance} from now on, and saves its record. */
+    /** Holds {@code instance} from now on, once its record is saved; throws, holding nothing, when it cannot be. */
     LiveInstance takeIn(Instance instance, FunctionDefinition fn) {
         Path dir = instancesDir.resolve(instance.id());
         ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
                 List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, region), fn.memoryBytes());
+        store.saveNow(instance.snapshot()); // first: an instance the node cannot record is refused, nothing held
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
                 () -> onWaiting.accept(self[0]), status -> onExit.accept(self[0], status));
         byId.put(instance.id(), self[0]);
-        store.save(instance.snapshot());
         return self[0];
     }
 

@@ -21,6 +21,8 @@ import dev.torpor.runtime.oci.OciRuntimes;
 import dev.torpor.auth.Authenticator;
 import dev.torpor.auth.CredentialsFile;
 import dev.torpor.auth.RequestSigner;
+import dev.torpor.TorporException;
+import dev.torpor.tls.ClusterTls;
 import java.io.IOException;
 import java.util.Optional;
 import java.net.InetSocketAddress;
@@ -52,7 +54,13 @@ public final class Node implements AutoCloseable {
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
     public static Node start(NodeConfig config) throws IOException, InterruptedException {
         config.requireSafeListen();
+        config.requirePeersMatchTls();
         Optional<CredentialsFile> keys = config.credentials().map(CredentialsFile::read);
+        Optional<ClusterTls> tls = config.tls().map(ClusterTls::load);
+        if (tls.isPresent() && !tls.get().nodeId().equals(config.nodeId())) {
+            throw TorporException.invalid("the certificate in " + config.tls().get() + " is node " + tls.get().nodeId()
+                    + "'s, not " + config.nodeId() + "'s: give --node-id " + tls.get().nodeId() + " or that node's certificate");
+        }
         // The functions' root filesystem is the system's own files, public and secret-free, and must stay readable
         // to an unprivileged function: it is left as it is (nothing else can reach it through the private --data).
         DataDir.secure(config.dataDir(), config.runtimeDir().resolve("rootfs"));
@@ -71,7 +79,7 @@ public final class Node implements AutoCloseable {
         Deployments deployments = new Deployments(db.functions(), code, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
         PeerClient peers = new PeerClient(keys.flatMap(CredentialsFile::own)
-                .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())));
+                .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())), tls.map(ClusterTls::clientContext));
         Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations(),
                 new PageServing(), runtime.migrationSupport());
         MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations(), peers, runtime.migrationSupport());
@@ -81,7 +89,7 @@ public final class Node implements AutoCloseable {
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
-        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, metrics,
+        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), tls, VERSION, config.account(), deployments, instances, metrics,
                 membership, peers, migrations, receiver, backups, failover);
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,

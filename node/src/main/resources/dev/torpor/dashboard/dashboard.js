@@ -62,6 +62,7 @@ function fillInstance(card, i) {
     ['since', new Date(i.lastTransition).toLocaleTimeString()],
   ];
   if (i.lastError) rows.push(['last error', i.lastError]);
+  if (i.stateLost) rows.push(['state lost', `${i.stateLost.reason}: ${i.stateLost.detail}`]);
   const dl = el('dl');
   for (const [k, v] of rows) dl.append(el('dt', { textContent: k }), el('dd', {}, v));
   card.replaceChildren(

@@ -59,7 +59,7 @@ class AwsSdkErrorsTest {
 
     @ParameterizedTest
     @CsvSource({"MISSING_AUTHENTICATION, MissingAuthenticationTokenException", "UNRECOGNIZED_CLIENT, UnrecognizedClientException",
-        "INVALID_SIGNATURE, InvalidSignatureException"})
+        "INVALID_SIGNATURE, InvalidSignatureException", "NOT_A_MEMBER, AccessDeniedException"})
     void refusedSignaturesAreTheErrorsSdksKnow(ErrorKind kind, String errorCode) {
         LambdaException e = callWith(ErrorRenderer.render(new TorporException(kind, "signature refused")));
 

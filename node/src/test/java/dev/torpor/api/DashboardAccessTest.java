@@ -42,11 +42,11 @@ class DashboardAccessTest {
         Sessions sessions = new Sessions(Clock.systemUTC());
         RequestAccess access = new RequestAccess(java.util.Optional.of(new SignedRequests(
                 new Authenticator(new CredentialsFile(Map.of("default", KEY)), Clock.systemUTC()))), sessions);
-        Router router = new Router(access)
+        Router router = new Router(access, new Members(java.util.Optional.empty()))
                 .add("GET", "/torpor/v1/instances", r -> Response.json(200, Map.of("instances", java.util.List.of())))
                 .add("POST", "/torpor/v1/instances/(?<id>[^/]+)/checkpoint", r -> Response.json(200, Map.of("id", r.instanceId())))
                 .add("DELETE", "/2015-03-31/functions/(?<name>[^/]+)", r -> Response.empty(204));
-        new DashboardHandler(sessions, true).register(router);
+        new DashboardHandler(sessions, true, false).register(router);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.createContext("/", router);

@@ -34,7 +34,7 @@ class FleetHandlerTest {
 
     @BeforeEach
     void start() throws Exception {
-        peer = serve(new Router(RequestAccess.open())
+        peer = serve(new Router(RequestAccess.open(), new Members(Optional.empty()))
                 .add("GET", "/torpor/v1/node", r -> Response.json(200, Map.of("nodeId", "edge-b", "memoryBudgetBytes", 256L << 20)))
                 .add("GET", "/torpor/v1/instances", r -> Response.json(200,
                         Map.of("instances", List.of(Map.of("function", "counter", "instanceId", "counter-1", "state", "IDLE"))))));
@@ -46,8 +46,8 @@ class FleetHandlerTest {
                 new PeerNode("edge-b", URI.create("http://127.0.0.1:" + peer.getAddress().getPort())),
                 new PeerNode("edge-c", URI.create("http://127.0.0.1:" + closedPort))));
         NodeInfo self = new NodeInfo("edge-a", "test", "x86_64", "6.18", "4.2", "1.1", 512L << 20, 0, 0, 0, 0, membership.peers(), null);
-        Router router = new Router(RequestAccess.open());
-        new FleetHandler(membership, new PeerClient(Optional.empty()), () -> self, List::of).register(router);
+        Router router = new Router(RequestAccess.open(), new Members(Optional.empty()));
+        new FleetHandler(membership, new PeerClient(Optional.empty(), Optional.empty()), () -> self, List::of).register(router);
         node = serve(router);
     }
 

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,7 @@ class RequestParametersTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Router router = new Router(RequestAccess.open())
+        Router router = new Router(RequestAccess.open(), new Members(Optional.empty()))
                 .add("GET", "/list", r -> Response.json(200, Map.of("max", String.valueOf(r.queryInt("MaxItems", 1, 100)))))
                 .add("GET", "/pages/(?<id>[^/]+)", r -> Response.json(200, Map.of("id", r.instanceId(),
                         "count", r.requiredQueryLong("count", 1, 32))))

@@ -38,6 +38,7 @@ class LayersTest {
                 .layer("checkpoint").definedBy("dev.torpor.checkpoint..")
                 .layer("function").definedBy("dev.torpor.function..")
                 .layer("auth").definedBy("dev.torpor.auth..")
+                .layer("tls").definedBy("dev.torpor.tls..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
@@ -50,6 +51,7 @@ class LayersTest {
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("dashboard", "cluster", "api", "node", "cli")
+                .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .check(main);
     }
 
