@@ -18,7 +18,9 @@ import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.auth.Authenticator;
+import dev.torpor.dashboard.Sessions;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -36,13 +38,19 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, Optional<ClusterTls> tls, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, ContainerRuntime runtime, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
-        Router router = new Router(authenticator.map(SignedRequests::new), new Members(tls));
+        Sessions sessions = new Sessions(Clock.systemUTC());
+        RequestAccess access = new RequestAccess(authenticator.map(SignedRequests::new), sessions);
+        Router router = new Router(access, new Members(tls));
         new FunctionsHandler(deployments, account).register(router);
         new AccountHandler(deployments, instances.budget()).register(router);
         new TagsHandler(deployments).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account).register(router);
-        new InstancesHandler(instances, runtime).register(router);
-        new NodeHandler(membership, version, instances, deployments, metrics).register(router);
+        InstancesHandler instancesHandler = new InstancesHandler(instances, runtime);
+        instancesHandler.register(router);
+        NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
+        nodeHandler.register(router);
+        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances()).register(router);
+        new DashboardHandler(sessions, access.checksSignatures(), tls.isPresent()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = tls.isPresent() ? https(listen, tls.get()) : HttpServer.create(listen, 128);
         server.createContext("/", router);

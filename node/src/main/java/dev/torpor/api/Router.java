@@ -21,13 +21,12 @@ final class Router implements HttpHandler {
     private record Route(String method, Pattern path, Handler handler, boolean membersOnly) {}
 
     private final List<Route> routes = new ArrayList<>();
-    /** Empty on a node without keys, which listens on loopback only. */
-    private final Optional<SignedRequests> signed;
+    private final RequestAccess access;
     private final Members members;
     private final System.Logger log = System.getLogger("torpor.api");
 
-    Router(Optional<SignedRequests> signed, Members members) {
-        this.signed = signed;
+    Router(RequestAccess access, Members members) {
+        this.access = access;
         this.members = members;
     }
 
@@ -50,7 +49,7 @@ final class Router implements HttpHandler {
             Optional<Matched> matched = match(exchange);
             // A stranger is refused from the TLS session alone, before its body is read to check a signature.
             if (matched.isPresent() && matched.get().route.membersOnly) members.require(exchange);
-            if (signed.isPresent()) signed.get().verify(exchange);
+            access.check(exchange);
             response = dispatch(exchange, matched);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

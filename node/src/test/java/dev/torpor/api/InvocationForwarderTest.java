@@ -104,7 +104,7 @@ class InvocationForwarderTest {
         MiniNode(String id) throws IOException {
             this.id = id;
             InvocationForwarder forwarder = new InvocationForwarder(id, peers);
-            Router router = new Router(java.util.Optional.empty(), new Members(java.util.Optional.empty())).add("POST", "/2015-03-31/functions/(?<name>[^/]+)/invocations", r -> {
+            Router router = new Router(RequestAccess.open(), new Members(java.util.Optional.empty())).add("POST", "/2015-03-31/functions/(?<name>[^/]+)/invocations", r -> {
                 received.incrementAndGet();
                 byte[] payload = r.body(1024, "too large");
                 PeerNode elsewhere = livesOn.get();

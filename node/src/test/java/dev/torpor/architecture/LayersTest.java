@@ -29,6 +29,7 @@ class LayersTest {
                 .layer("cli").definedBy("dev.torpor.cli..")
                 .layer("node").definedBy("dev.torpor.node..")
                 .layer("api").definedBy("dev.torpor.api..")
+                .layer("dashboard").definedBy("dev.torpor.dashboard..")
                 .layer("metrics").definedBy("dev.torpor.metrics..")
                 .layer("cluster").definedBy("dev.torpor.cluster..")
                 .layer("lifecycle").definedBy("dev.torpor.lifecycle..")
@@ -41,6 +42,7 @@ class LayersTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
+                .whereLayer("dashboard").mayOnlyBeAccessedByLayers("api", "node")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("api", "node")
                 .whereLayer("cluster").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("cluster", "metrics", "api", "node", "cli")
@@ -48,7 +50,7 @@ class LayersTest {
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
-                .whereLayer("auth").mayOnlyBeAccessedByLayers("cluster", "api", "node", "cli")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("dashboard", "cluster", "api", "node", "cli")
                 .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .check(main);
     }

@@ -203,6 +203,14 @@ public final class NodeClient implements AutoCloseable {
         return read(send("POST", "/torpor/v1/node/drain", json(Map.of("compress", compress))), JsonNode.class);
     }
 
+    /**
+     * Where a browser opens the node's dashboard: on a node with keys a one-time login link (good for two minutes),
+     * else the dashboard itself.
+     */
+    public URI dashboardLink() {
+        return URI.create(endpoint + read(send("POST", "/torpor/v1/ui/login", null), JsonNode.class).path("path").asText());
+    }
+
     public NodeInfo info() {
         return read(send("GET", "/torpor/v1/node", null), NodeInfo.class);
     }
