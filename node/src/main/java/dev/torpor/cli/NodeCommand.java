@@ -37,7 +37,7 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--runc", defaultValue = "runc", description = "The runc binary.")
     String runc;
 
-    @Option(names = "--peer", paramLabel = "ID=URL", description = "Another node, e.g. edge-b=http://127.0.0.2:9000 (repeatable).")
+    @Option(names = "--peer", paramLabel = "ID=URL", description = "Another node, e.g. edge-b=http://127.0.0.2:9000 (https:// with --tls; repeatable).")
     java.util.List<String> peers = new java.util.ArrayList<>();
 
     @Option(names = "--lease-ttl-ms", defaultValue = "6000",

@@ -127,6 +127,7 @@ class MutualTlsIT extends TwoNodeCase {
         return List.of(
                 new String[] {"POST", "/torpor/v1/migrations/prepare", "{}"},
                 new String[] {"POST", "/torpor/v1/migrations/i-forged/image?function=counter", "not an image"},
+                new String[] {"GET", "/torpor/v1/migrations/i-forged", null},
                 new String[] {"GET", "/torpor/v1/migrations/i-forged/pages?pid=1&vaddr=0&count=1", null},
                 new String[] {"POST", "/torpor/v1/migrations/i-forged/pages/done", "{}"},
                 new String[] {"PUT", "/torpor/v1/replicas/counter", "{\"definition\":{\"name\":\"counter\"}}"},
