@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An instance's stdout and stderr, kept in a file the agent writes (the container itself only ever writes to a
@@ -19,6 +21,7 @@ public final class FunctionLog extends OutputStream {
     private OutputStream out;
     private long size;
     private boolean closed;
+    private long lastWrite = System.nanoTime();
 
     public FunctionLog(Path file, long maxBytes) {
         this.file = file;
@@ -40,6 +43,22 @@ public final class FunctionLog extends OutputStream {
         if (out == null || size + len > maxBytes) roll();
         out.write(b, off, len);
         size += len;
+        lastWrite = System.nanoTime();
+        notifyAll();
+    }
+
+    /**
+     * Waits until nothing has been written for {@code quiet} since this call, at most {@code max}: what a function
+     * printed before it answered travels through a pipe the agent reads on its own thread, so it may land just after
+     * the answer.
+     */
+    public synchronized void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+        long start = System.nanoTime(), end = start + max.toNanos();
+        for (long now = start; now < end; now = System.nanoTime()) {
+            long quietLeft = Math.max(lastWrite, start) + quiet.toNanos() - now;
+            if (quietLeft <= 0) return;
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(quietLeft, end - now));
+        }
     }
 
     @Override
