@@ -44,6 +44,11 @@ public enum ErrorKind {
     UNRECOGNIZED_CLIENT,
     /** A signature that does not match the request, or dated outside the allowed clock skew. */
     INVALID_SIGNATURE,
+    /**
+     * A node-to-node request without a TLS client certificate of the cluster (only members may send them), or from a
+     * member acting in another's name.
+     */
+    NOT_A_MEMBER,
     /** A genuine internal failure: I/O, a tool that failed, a peer that broke off. */
     FAILED;
 

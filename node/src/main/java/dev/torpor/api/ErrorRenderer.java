@@ -68,6 +68,8 @@ public final class ErrorRenderer {
             case MISSING_AUTHENTICATION -> user(kind, 403, "MissingAuthenticationTokenException", message);
             case UNRECOGNIZED_CLIENT -> user(kind, 403, "UnrecognizedClientException", message);
             case INVALID_SIGNATURE -> user(kind, 403, "InvalidSignatureException", message);
+            // Lambda's refusal of a caller who is known but may not do this; X-Torpor-Error-Kind says NOT_A_MEMBER.
+            case NOT_A_MEMBER -> user(kind, 403, "AccessDeniedException", message);
         };
     }
 

@@ -2,6 +2,7 @@ package dev.torpor.api;
 
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceManager;
+import dev.torpor.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,11 @@ final class InstancesHandler {
     private static final String BASE = "/torpor/v1/instances";
     private static final String ID = "(?<id>[^/]+)";
     private final InstanceManager instances;
+    private final ContainerRuntime runtime;
 
-    InstancesHandler(InstanceManager instances) {
+    InstancesHandler(InstanceManager instances, ContainerRuntime runtime) {
         this.instances = instances;
+        this.runtime = runtime;
     }
 
     void register(Router router) {
@@ -31,6 +34,7 @@ final class InstancesHandler {
 
     private InstanceView view(Instance.Snapshot s) {
         return new InstanceView(s.function(), s.id(), s.state(), instances.residentBytes(s.id()), s.imageBytes(), s.since(),
-                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history());
+                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history(), s.lost(),
+                runtime.address(s.id()).orElse(null));
     }
 }

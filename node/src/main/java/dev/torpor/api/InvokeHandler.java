@@ -49,6 +49,8 @@ final class InvokeHandler {
     }
 
     private Response invoke(Request r) throws InterruptedException {
+        // One node handing an invocation to another says so with its hop count: only members may.
+        if (r.header(InvocationForwarder.HOPS) != null) r.requireMember();
         FunctionDefinition fn = function(r.functionName());
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,11 +22,21 @@ public final class Request {
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}");
     /** Each parameter's values in order: UntagResource repeats tagKeys. */
     private final Map<String, List<String>> query;
+    private final Members members;
 
-    Request(HttpExchange exchange, Matcher path) {
+    Request(HttpExchange exchange, Matcher path, Members members) {
         this.exchange = exchange;
         this.path = path;
+        this.members = members;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    }
+
+    /**
+     * Refuses (NOT_A_MEMBER) a caller outside the cluster on a node with a cluster certificate: for a request that
+     * says it comes from another node on a route clients use too. The member's node id; empty without certificates.
+     */
+    public Optional<String> requireMember() {
+        return members.require(exchange);
     }
 
     public String method() {

@@ -44,6 +44,10 @@ public record FunctionDefinition(
         return SuspendPolicy.fromTags(tags);
     }
 
+    public NetworkMode networkMode() {
+        return NetworkMode.fromTags(tags);
+    }
+
     /** The same function running new code. */
     public FunctionDefinition withCode(String sha256, long size, int newRevision, String newRevisionId, Instant now) {
         return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,

@@ -5,7 +5,9 @@ import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.function.FunctionRules;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.function.StoredCode;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.function.SuspendPolicy;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,11 +24,13 @@ import java.util.function.UnaryOperator;
 public final class Deployments {
     private final FunctionRegistry registry;
     private final CodeStore code;
+    private final ManagedRuntimes runtimes;
     private final InstanceManager instances;
 
-    public Deployments(FunctionRegistry registry, CodeStore code, InstanceManager instances) {
+    public Deployments(FunctionRegistry registry, CodeStore code, ManagedRuntimes runtimes, InstanceManager instances) {
         this.registry = registry;
         this.code = code;
+        this.runtimes = runtimes;
         this.instances = instances;
     }
 
@@ -45,12 +49,14 @@ public final class Deployments {
     /** {@code fn} carries everything but the code facts, which come from storing {@code zip}. */
     public synchronized FunctionDefinition create(FunctionDefinition fn, byte[] zip) {
         FunctionRules.validated(fn);
+        runtimes.requireInterpreter(fn.runtime());
         if (registry.get(fn.name()).isPresent()) {
             throw new TorporException(dev.torpor.ErrorKind.ALREADY_EXISTS, "Function already exist: " + fn.name());
         }
         code.delete(fn.name()); // leftovers of an earlier function of the same name
         StoredCode stored = code.store(fn.name(), 1, zip);
         try {
+            runtimes.requireEntryPoint(fn.runtime(), stored.dir());
             return registry.create(withCode(fn, stored, 1));
         } catch (TorporException e) {
             code.delete(fn.name());
@@ -73,6 +79,7 @@ public final class Deployments {
         StoredCode stored = code.store(name, revision, zip);
         FunctionDefinition updated;
         try {
+            runtimes.requireEntryPoint(old.runtime(), stored.dir());
             updated = registry.update(withCode(old, stored, revision));
         } catch (TorporException e) {
             code.deleteRevision(name, revision);
@@ -98,12 +105,26 @@ public final class Deployments {
      */
     public synchronized FunctionDefinition updateConfiguration(String name, String expectedRevisionId,
                                                                UnaryOperator<FunctionDefinition> change) {
-        FunctionDefinition changed = change.apply(current(name, expectedRevisionId));
-        return registry.update(FunctionRules.validated(changed.revised(UUID.randomUUID().toString(), Instant.now())));
+        FunctionDefinition old = current(name, expectedRevisionId);
+        FunctionDefinition changed = change.apply(old);
+        if (!changed.runtime().equals(old.runtime())) {
+            runtimes.requireInterpreter(changed.runtime());
+            runtimes.requireEntryPoint(changed.runtime(), code.codeDir(old.name(), old.revision()));
+        }
+        FunctionDefinition updated = registry.update(FunctionRules.validated(changed.revised(UUID.randomUUID().toString(), Instant.now())));
+        if (updated.networkMode() != old.networkMode()) instances.retire(name); // see setPolicy
+        return updated;
     }
 
-    public FunctionDefinition setPolicy(String name, SuspendPolicy policy) {
-        return retag(name, tags -> tags.putAll(policy.toTags()));
+    /**
+     * A new network mode ends the function's instances, as new code does: a container's network is made when it
+     * starts, and an image restores into the network it was dumped in.
+     */
+    public FunctionDefinition setPolicy(String name, SuspendPolicy policy, NetworkMode network) {
+        return retag(name, tags -> {
+            tags.putAll(policy.toTags());
+            tags.put(NetworkMode.TAG, network.tagValue());
+        });
     }
 
     /** Changes the function's tags, checked as at create: a {@code torpor:*} tag changes its policy. */

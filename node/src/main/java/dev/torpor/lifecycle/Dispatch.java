@@ -44,8 +44,7 @@ final class Dispatch {
             InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
             inst.session.abandon(timedOut);
             // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
-            inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
-            ops.stop(inst, LifecycleEvent.FAIL);
+            ops.lose(inst, StateLoss.Reason.TIMEOUT, "timed out after " + fn.timeoutSeconds() + " s; instance stopped");
             return new Answer(withLog(timedOut, inst, logFrom), Outcome.TIMEOUT);
         } catch (ExecutionException e) {
             // the event never reached the function (its relay channel closed): say so, as the session did

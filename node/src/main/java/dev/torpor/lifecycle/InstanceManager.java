@@ -43,7 +43,7 @@ public final class InstanceManager implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
     private final MemoryBudget budget;
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Settings settings;
@@ -61,18 +61,18 @@ public final class InstanceManager implements AutoCloseable {
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                            LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
                            Function<String, Optional<FunctionDefinition>> functions,
-                           Function<FunctionDefinition, Path> codeDirs) {
+                           Function<FunctionDefinition, dev.torpor.function.Launch> launches) {
         this.runtime = runtime;
         this.images = images;
         this.budget = budget;
-        this.store = store;
+        this.store = new DeferringInstanceStore(store);
         this.clock = clock;
         this.timers = timers;
         this.settings = settings;
         this.functions = functions;
         this.observer = observer;
-        this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
-        this.live = new LiveInstances(store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
+        this.ops = new InstanceOperations(runtime, images, budget, this.store, observer, clock);
+        this.live = new LiveInstances(this.store, settings.instancesDir(), settings.region(), launches, clock, this::onWaiting, this::onExit);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
         this.admission = new Admission(room, observer, settings.admissionTimeout());
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
@@ -114,7 +114,7 @@ public final class InstanceManager implements AutoCloseable {
                 Optional<Serving> serving = claimOrStart(fn, gate);
                 if (serving.isEmpty()) {
                     woke = Wake.START;
-                    return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
+                    return live.startFailure(fn.name());
                 }
                 LiveInstance inst = serving.get().inst();
                 try (Claim claim = serving.get().claim()) {
@@ -279,7 +279,7 @@ public final class InstanceManager implements AutoCloseable {
 
     private void onExit(LiveInstance inst, int status) {
         if (inst.instance.snapshot().state().resident()) {
-            ops.fail(inst, "function process exited with status " + status);
+            ops.lose(inst, StateLoss.ofExit(status), "function process exited with status " + status);
         }
     }
 
@@ -388,8 +388,7 @@ public final class InstanceManager implements AutoCloseable {
         try (Claim claim = moving.remove(id)) {
             ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
             if (moved) {
-                images.delete(id);
-                inst.channel.close();
+                ops.handedOver(inst);
                 live.forget(inst);
             }
         }

@@ -61,7 +61,7 @@ class AwsSdkErrorsTest {
     @ParameterizedTest
     @CsvSource({"MISSING_AUTHENTICATION, MissingAuthenticationTokenException",
         "CODE_TOO_LARGE, RequestEntityTooLargeException", "UNSUPPORTED_OPERATION, UnsupportedOperationException", "UNRECOGNIZED_CLIENT, UnrecognizedClientException",
-        "INVALID_SIGNATURE, InvalidSignatureException"})
+        "INVALID_SIGNATURE, InvalidSignatureException", "NOT_A_MEMBER, AccessDeniedException"})
     void errorsWithoutAModelledClassReachTheSdkByTheirCode(ErrorKind kind, String errorCode) {
         LambdaException e = callWith(ErrorRenderer.render(new TorporException(kind, "refused")));
 

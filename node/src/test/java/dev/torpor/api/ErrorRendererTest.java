@@ -33,6 +33,7 @@ class ErrorRendererTest {
         "MISSING_AUTHENTICATION,  403, MissingAuthenticationTokenException, User",
         "UNRECOGNIZED_CLIENT,     403, UnrecognizedClientException,    User",
         "INVALID_SIGNATURE,       403, InvalidSignatureException,      User",
+        "NOT_A_MEMBER,            403, AccessDeniedException,          User",
         "RESOURCE_NOT_READY,      502, ResourceNotReadyException,      Service",
         "SERVICE_UNAVAILABLE,     503, ServiceException,               Service",
         "OPERATION_TIMEOUT,       500, ServiceException,               Service",

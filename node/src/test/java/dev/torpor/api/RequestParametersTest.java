@@ -37,7 +37,7 @@ class RequestParametersTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Router router = new Router(Optional.empty())
+        Router router = new Router(Optional.empty(), new Members(Optional.empty()))
                 .add("GET", "/list", r -> Response.json(200, Map.of("max", String.valueOf(r.queryInt("MaxItems", 1, 100)))))
                 .add("GET", "/pages/(?<id>[^/]+)", r -> Response.json(200, Map.of("id", r.instanceId(),
                         "count", r.requiredQueryLong("count", 1, 32))))

@@ -37,6 +37,7 @@ class LayersTest {
                 .layer("checkpoint").definedBy("dev.torpor.checkpoint..")
                 .layer("function").definedBy("dev.torpor.function..")
                 .layer("auth").definedBy("dev.torpor.auth..")
+                .layer("tls").definedBy("dev.torpor.tls..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
@@ -48,6 +49,7 @@ class LayersTest {
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("cluster", "api", "node", "cli")
+                .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .check(main);
     }
 

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -168,7 +169,9 @@ class AuthIT {
     }
 
     private AwsCli.Result aws(String secret, String... args) throws Exception {
-        return new AwsCli(endpoint, dir, KEY, secret).run(args);
+        List<String> argv = new ArrayList<>(List.of("--endpoint-url", endpoint.toString()));
+        argv.addAll(List.of(args));
+        return AwsCli.run(dir, KEY, secret, argv);
     }
 
     private static int count(SdkBytes payload) throws IOException {

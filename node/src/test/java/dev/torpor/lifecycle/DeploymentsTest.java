@@ -7,6 +7,7 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.node.NodeDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -90,9 +91,9 @@ class DeploymentsTest extends InstanceManagerFixture {
         assertThat(Files.readString(tmp.resolve("code-store/fn/2/bootstrap"))).isEqualTo("v2");
     }
 
-    private Deployments deployments(CodeStore code) {
+    private Deployments deployments(CodeStore code) throws IOException {
         if (db == null) db = NodeDatabase.open(tmp.resolve("node.db"));
-        return new Deployments(db.functions(), code, manager);
+        return new Deployments(db.functions(), code, ManagedRuntimes.install(tmp.resolve("runtimes")), manager);
     }
 
     private static FunctionDefinition function(String name) {

@@ -65,7 +65,7 @@ class CreateFunctionRequestTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             "FunctionName":"no spaces please"          | Value 'no spaces please' at 'functionName'
-            "Runtime":"python3.12"                     | Runtime python3.12 is not supported: Torpor runs custom runtimes only
+            "Runtime":"ruby3.3"                        | Runtime ruby3.3 is not supported: Torpor runs provided.al2023, provided.al2, provided, python3.9
             "Runtime":null                             | Runtime is a mandatory parameter
             "MemorySize":127                           | Value '127' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
             "MemorySize":10241                         | Value '10241' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240
