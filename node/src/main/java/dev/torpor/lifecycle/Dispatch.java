@@ -8,6 +8,7 @@ import dev.torpor.function.InvocationResult;
 import dev.torpor.lifecycle.LifecycleObserver.Outcome;
 import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 final class Dispatch {
     /** Lambda's LogResult: the last 4 KB of what the invocation printed. */
     static final int LOG_TAIL_BYTES = 4096;
+    /** How long the log must stay unwritten to be taken as having caught up with the answer, and the most to wait. */
+    private static final Duration LOG_QUIET = Duration.ofMillis(50), LOG_WAIT = Duration.ofMillis(500);
 
     /** What the function answered and how its invocation ended. */
     record Answer(InvocationResult result, Outcome outcome) {}
@@ -50,7 +53,9 @@ final class Dispatch {
         }
     }
 
-    private static InvocationResult withLog(InvocationResult result, LiveInstance inst, long from) {
-        return from < 0 ? result : result.withLogTail(inst.log.tailSince(from, LOG_TAIL_BYTES));
+    private static InvocationResult withLog(InvocationResult result, LiveInstance inst, long from) throws InterruptedException {
+        if (from < 0) return result;
+        inst.log.awaitQuiet(LOG_QUIET, LOG_WAIT);
+        return result.withLogTail(inst.log.tailSince(from, LOG_TAIL_BYTES));
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An instance's stdout and stderr, kept in a file the agent writes (the container itself only ever writes to a
@@ -20,6 +22,7 @@ public final class FunctionLog extends OutputStream {
     private OutputStream out;
     private long size;
     private boolean closed;
+    private long lastWrite = System.nanoTime();
     /** Bytes of output the file could not take since it last could. */
     private long dropped;
 
@@ -54,9 +57,25 @@ public final class FunctionLog extends OutputStream {
             }
             out.write(b, off, len);
             size += len;
+            lastWrite = System.nanoTime();
+            notifyAll();
         } catch (IOException e) {
             dropped += len;
             closeQuietly(); // reopened, at its true size, on the next write
+        }
+    }
+
+    /**
+     * Waits until nothing has been written for {@code quiet} since this call, at most {@code max}: what a function
+     * printed before it answered travels through a pipe the agent reads on its own thread, so it may land just after
+     * the answer.
+     */
+    public synchronized void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+        long start = System.nanoTime(), end = start + max.toNanos();
+        for (long now = start; now < end; now = System.nanoTime()) {
+            long quietLeft = Math.max(lastWrite, start) + quiet.toNanos() - now;
+            if (quietLeft <= 0) return;
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(quietLeft, end - now));
         }
     }
 
