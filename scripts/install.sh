@@ -8,12 +8,13 @@
 set -Eeuo pipefail
 
 readonly CRIU_MIN=4.2
-APT_PKGS=(runc iptables iproute2 gcc make libc6-dev python3 curl zip procps)
+APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev python3 curl zip procps)
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
 # awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
-# promtool, which checks the node's metrics (no smaller package has it); nodejs and a Java 17 JVM run the managed
-# runtimes' functions (ManagedRuntimesIT; python3 is the node's already, and the build's JDK >= 21 runs java21).
-readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus nodejs openjdk-17-jre-headless)
+# promtool, which checks the node's metrics (no smaller package has it); chromium is the headless browser that
+# DashboardIT drives over the DevTools protocol; nodejs and a Java 17 JVM run the managed runtimes' functions
+# (ManagedRuntimesIT; python3 is the node's already, and the build's JDK >= 21 runs java21).
+readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium nodejs openjdk-17-jre-headless)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg

@@ -82,7 +82,7 @@ final class DeployCommand extends ClientCommand {
         FunctionConfiguration fn = node.updateFunctionCode(name, zip);
         if (memoryMiB != null || timeoutSeconds != null || environment != null || handler != null || runtime != null) {
             node.updateFunctionConfiguration(name, new UpdateFunctionConfigurationRequest(null, timeoutSeconds, memoryMiB,
-                    environment == null ? null : new Environment(environment), handler, runtime));
+                    environment == null ? null : new Environment(environment), handler, runtime, null));
         }
         if (policy.given()) node.setPolicy(name, policy.change());
         return fn;

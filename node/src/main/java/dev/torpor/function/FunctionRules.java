@@ -2,6 +2,7 @@ package dev.torpor.function;
 
 import dev.torpor.TorporException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,10 @@ public final class FunctionRules {
     private static final Pattern HANDLER = Pattern.compile("[^\\s]{1,128}");
     private static final int MAX_DESCRIPTION = 256;
     private static final int MAX_TAGS = 50;
+    /** Tags in Torpor's own namespace that it reads; any other {@code torpor:} tag is a typo to refuse, not ignore. */
+    private static final String TORPOR_TAG_PREFIX = "torpor:";
+    private static final Set<String> TORPOR_TAGS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(SuspendPolicy.SUSPEND_TAG, SuspendPolicy.IDLE_MS_TAG,
+            BackupPolicy.PEER_TAG, BackupPolicy.INTERVAL_MS_TAG, NetworkMode.TAG)));
 
     private FunctionRules() {}
 
@@ -113,9 +118,14 @@ public final class FunctionRules {
                 throw violation("tags", t.getKey(), "have a key of length 1..128");
             }
             if (t.getValue().length() > 256) throw violation("tags", t.getValue(), "have a value of length 0..256");
+            if (t.getKey().startsWith(TORPOR_TAG_PREFIX) && !TORPOR_TAGS.contains(t.getKey())) {
+                throw TorporException.invalid("Tag " + t.getKey() + " is not one Torpor knows: its tags are "
+                        + String.join(", ", TORPOR_TAGS));
+            }
         }
         SuspendPolicy.fromTags(tags);
         BackupPolicy.fromTags(tags);
+        NetworkMode.fromTags(tags);
         return tags;
     }
 }

@@ -5,6 +5,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.function.LambdaEnvironment;
 import dev.torpor.function.Launch;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class LiveInstances {
     private static final long LOG_MAX_BYTES = 1 << 20;
 
     private final Map<String, LiveInstance> byId = new ConcurrentHashMap<>();
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Path instancesDir;
     private final String region;
     private final Function<FunctionDefinition, Launch> launches;
@@ -43,7 +44,7 @@ final class LiveInstances {
     private final ObjIntConsumer<LiveInstance> onExit;
 
     /** {@code onWaiting} and {@code onExit} hear what each instance's relay reports. */
-    LiveInstances(InstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Launch> launches,
+    LiveInstances(DeferringInstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Launch> launches,
                   Clock clock, Consumer<LiveInstance> onWaiting, ObjIntConsumer<LiveInstance> onExit) {
         this.store = store;
         this.instancesDir = instancesDir;
@@ -60,17 +61,18 @@ final class LiveInstances {
         return new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
     }
 
-    /** Holds {@code instance} from now on, and saves its record. */
+    /** Holds {@code instance} from now on, once its record is saved; throws, holding nothing, when it cannot be. */
     LiveInstance takeIn(Instance instance, FunctionDefinition fn) {
         Path dir = instancesDir.resolve(instance.id());
         Launch launch = launches.apply(fn);
         ContainerSpec spec = new ContainerSpec(instance.id(), launch.codeDir(), launch.runtimeDir(), dir.resolve("channel"),
-                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes());
+                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes(),
+                fn.networkMode() == NetworkMode.OUTBOUND ? ContainerSpec.Network.OUTBOUND : ContainerSpec.Network.NONE);
+        store.saveNow(instance.snapshot()); // first: an instance the node cannot record is refused, nothing held
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
                 () -> onWaiting.accept(self[0]), status -> onExit.accept(self[0], status));
         byId.put(instance.id(), self[0]);
-        store.save(instance.snapshot());
         return self[0];
     }
 

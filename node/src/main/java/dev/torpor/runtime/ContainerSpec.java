@@ -17,7 +17,11 @@ public record ContainerSpec(
         Path channelDir,
         List<String> args,
         Map<String, String> env,
-        long memoryLimitBytes) {
+        long memoryLimitBytes,
+        Network network) {
+
+    /** Loopback only, or an address on the node's bridge besides. */
+    public enum Network { NONE, OUTBOUND }
 
     public static final String CODE_MOUNT = "/var/task";
     public static final String RUNTIME_FILES_MOUNT = "/var/runtime";

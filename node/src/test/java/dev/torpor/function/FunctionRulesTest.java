@@ -51,6 +51,24 @@ class FunctionRulesTest {
     }
 
     @Test
+    void theNetworkTagIsNoneOrOutboundAndNoneByDefault() {
+        assertThat(FunctionRules.validated(definition("fn", 128, 3, Map.of(), Map.of("torpor:network", "Outbound")))
+                .networkMode()).isEqualTo(NetworkMode.OUTBOUND);
+        assertThat(definition("fn", 128, 3, Map.of(), Map.of()).networkMode()).isEqualTo(NetworkMode.NONE);
+        assertRefused(definition("fn", 128, 3, Map.of(), Map.of("torpor:network", "inbound")),
+                "Tag torpor:network must be none or outbound, not 'inbound'");
+    }
+
+    @Test
+    void aTorporTagTorporDoesNotKnowIsRefusedNamingTheOnesItDoes() {
+        assertRefused(definition("fn", 128, 3, Map.of(), Map.of("torpor:netwrok", "outbound")),
+                "Tag torpor:netwrok is not one Torpor knows: its tags are torpor:backup, torpor:backup-interval-ms, "
+                        + "torpor:idle-ms, torpor:network, torpor:suspend");
+        assertThat(FunctionRules.validated(definition("fn", 128, 3, Map.of(), Map.of("team:torpor", "x", "torporish", "y"))))
+                .as("tags outside the torpor: namespace are the user's own").isNotNull();
+    }
+
+    @Test
     void runtimeHandlerDescriptionAndConcurrencyToo() {
         FunctionDefinition ok = definition("fn", 128, 3, Map.of(), Map.of());
 

@@ -25,7 +25,7 @@ class CreateFunctionRequestTest {
                 {"FunctionName":"hello","Runtime":"provided.al2023","Role":"arn:aws:iam::123456789012:role/r",
                  "Handler":"function.handler","Description":"says hi","Timeout":30,"MemorySize":256,
                  "Environment":{"Variables":{"GREETING":"hi"}},"Tags":{"torpor:suspend":"pause"},
-                 "Code":{"ZipFile":"%s"},"PackageType":"Zip","Architectures":["%s"],"Publish":true,
+                 "Code":{"ZipFile":"%s"},"PackageType":"Zip","Architectures":["%s"],"Publish":false,
                  "VpcConfig":{"SubnetIds":[]},"Layers":[],"TracingConfig":{"Mode":"PassThrough"}}
                 """.formatted(ZIP64, NodeArchitecture.CURRENT);
 
@@ -97,16 +97,24 @@ class CreateFunctionRequestTest {
     void refusesEnvironmentsOverFourKilobytes() {
         var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null,
                 new Environment(Map.of("BIG", "x".repeat(4094))), null, new CreateFunctionRequest.Code(ZIP, null, null, null),
-                null, null);
+                null, null, null);
 
         assertThat(catchThrowableOfType(TorporException.class, request::validated).getMessage()).contains("4KB limit");
+    }
+
+    @Test
+    void refusesToPublishAVersionRatherThanIgnoringIt() {
+        var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null, null, null,
+                new CreateFunctionRequest.Code(ZIP, null, null, null), null, null, true);
+
+        assertThat(catchThrowableOfType(TorporException.class, request::validated).kind()).isEqualTo(ErrorKind.UNSUPPORTED_OPERATION);
     }
 
     @Test
     void refusesTheOtherArchitecture() {
         String other = NodeArchitecture.CURRENT.equals("arm64") ? "x86_64" : "arm64";
         var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null, null, null,
-                new CreateFunctionRequest.Code(ZIP, null, null, null), null, List.of(other));
+                new CreateFunctionRequest.Code(ZIP, null, null, null), null, List.of(other), null);
 
         assertThat(catchThrowableOfType(TorporException.class, request::validated).getMessage())
                 .isEqualTo("Architectures [" + other + "] cannot run on this node, which is " + NodeArchitecture.CURRENT);

@@ -24,7 +24,7 @@ class BundleWriterTest {
 
     private static final ContainerSpec SPEC = new ContainerSpec("fn-1", Path.of("/var/lib/torpor/code/fn/1"), Path.of("/var/lib/torpor/runtimes"),
             Path.of("/var/lib/torpor/instances/fn-1/channel"), List.of("/var/task/bootstrap", "--flag"),
-            Map.of("AWS_LAMBDA_FUNCTION_NAME", "fn", "GREETING", "hello world"), MEMORY);
+            Map.of("AWS_LAMBDA_FUNCTION_NAME", "fn", "GREETING", "hello world"), MEMORY, ContainerSpec.Network.NONE);
 
     private final JsonNode config = new ObjectMapper().valueToTree(BundleWriter.config(SPEC, ROOTFS, HOST_DIRS, FunctionUser.UNPRIVILEGED, NETNS, CGROUP));
 
