@@ -12,8 +12,9 @@ APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev 
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
 # awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
 # promtool, which checks the node's metrics (no smaller package has it); chromium is the headless browser that
-# DashboardIT drives over the DevTools protocol.
-readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium)
+# DashboardIT drives over the DevTools protocol; nodejs and a Java 17 JVM run the managed runtimes' functions
+# (ManagedRuntimesIT; python3 is the node's already, and the build's JDK >= 21 runs java21).
+readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium nodejs openjdk-17-jre-headless)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg

@@ -77,7 +77,7 @@ class ManagedRuntimesIT extends RealNodeCase {
     @Test
     void initErrorsReachTheCallerAsTheRuntimeReportedThem() throws Exception {
         for (var c : List.of(new InitCase("python3.11", "nowhere.handler", "Runtime.ImportModuleError", "Unable to import module 'nowhere'"),
-                new InitCase("nodejs20.x", "index.nothing", "Runtime.HandlerNotFound", "index.nothing is undefined or not exported"),
+                new InitCase("nodejs18.x", "index.nothing", "Runtime.HandlerNotFound", "index.nothing is undefined or not exported"),
                 new InitCase("java21", "example.Missing", "java.lang.ClassNotFoundException", "example.Missing"))) {
             LambdaRuntime rt = LambdaRuntime.of(c.runtime()).orElseThrow();
             String name = "broken-" + rt.language().name().toLowerCase();
@@ -92,6 +92,35 @@ class ManagedRuntimesIT extends RealNodeCase {
             assertThat(error.get("errorType").asText()).as(r.body()).isEqualTo(c.errorType());
             assertThat(error.get("errorMessage").asText()).as(r.body()).contains(c.message());
         }
+    }
+
+    @Test
+    void aCommonJsCallbackHandlerAnswersThroughItsCallback() throws Exception {
+        ObjectNode req = TestNode.createRequest("callback", TestNode.zipOf(TestNode.TEST_FUNCTIONS.resolve("node-callback")),
+                128, 30, Map.of(), Map.of("torpor:suspend", "none"));
+        req.put("Runtime", "nodejs18.x").put("Handler", "index.handler");
+        assertThat(node.create(req).statusCode()).isEqualTo(201);
+
+        assertThat(node.invoke("callback", "{}").get("count").asInt()).isEqualTo(1);
+        JsonNode second = node.invoke("callback", "{}");
+        assertThat(second.get("count").asInt()).isEqualTo(2);
+        assertThat(second.get("remainingMs").asLong()).isBetween(1L, 30_000L);
+    }
+
+    @Test
+    void anExceptionOfTheModulesOwnCodeIsItsInitError() throws Exception {
+        ObjectNode req = TestNode.createRequest("raises", TestNode.zipOf(TestNode.TEST_FUNCTIONS.resolve("python-init-raises")),
+                128, 30, Map.of(), Map.of());
+        req.put("Runtime", "python3.11").put("Handler", "app.handler");
+        assertThat(node.create(req).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> r = node.invokeRaw("raises", "{}");
+
+        assertThat(r.headers().firstValue("X-Amz-Function-Error")).as(r.body()).hasValue("Unhandled");
+        JsonNode error = TestNode.json(r.body());
+        assertThat(error.get("errorType").asText()).as(r.body()).isEqualTo("RuntimeError");
+        assertThat(error.get("errorMessage").asText()).isEqualTo("no configuration");
+        assertThat(error.get("stackTrace").toString()).contains("app.py");
     }
 
     @Test

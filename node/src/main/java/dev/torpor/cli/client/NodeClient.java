@@ -55,7 +55,9 @@ public final class NodeClient implements AutoCloseable {
     /** Management calls may wait for a checkpoint or restore; an invoke waits as long as the function runs. */
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
     private static final String FUNCTIONS = "/2015-03-31/functions/";
-    private static final String CUSTOM_RUNTIME = "provided.al2023";
+    /** A custom runtime: the zip's own {@code bootstrap} runs, and the handler is its business. */
+    public static final String CUSTOM_RUNTIME = "provided.al2023";
+    public static final String CUSTOM_HANDLER = "bootstrap";
     /** Lambda requires a role; a node has no IAM and does not check it. */
     private static final String ROLE = "arn:aws:iam::000000000000:role/torpor";
 
@@ -103,14 +105,17 @@ public final class NodeClient implements AutoCloseable {
         return read(send("POST", FUNCTIONS, json(request)), FunctionConfiguration.class);
     }
 
-    /**
-     * Creates a function whose zip carries its own {@code bootstrap} (a custom runtime, the only kind a node runs);
-     * {@code tags} may hold its suspend policy.
-     */
+    /** Creates a function whose zip carries its own {@code bootstrap}; {@code tags} may hold its suspend policy. */
     public FunctionConfiguration createFunction(String name, byte[] zip, int memoryMiB, int timeoutSeconds,
                                                 Map<String, String> environment, Map<String, String> tags) {
-        return createFunction(new CreateFunctionRequest(name, CUSTOM_RUNTIME, ROLE, "bootstrap", null, timeoutSeconds,
-                memoryMiB, new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null, null));
+        return createFunction(name, CUSTOM_RUNTIME, CUSTOM_HANDLER, zip, memoryMiB, timeoutSeconds, environment, tags);
+    }
+
+    /** Creates a function on {@code runtime} (python3.12, nodejs20.x, java21, provided.al2023, …). */
+    public FunctionConfiguration createFunction(String name, String runtime, String handler, byte[] zip, int memoryMiB,
+                                                int timeoutSeconds, Map<String, String> environment, Map<String, String> tags) {
+        return createFunction(new CreateFunctionRequest(name, runtime, ROLE, handler, null, timeoutSeconds, memoryMiB,
+                new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null, null));
     }
 
     public FunctionConfiguration updateFunctionCode(String name, byte[] zip) {
