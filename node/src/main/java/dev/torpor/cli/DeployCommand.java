@@ -2,6 +2,7 @@ package dev.torpor.cli;
 
 import dev.torpor.cli.client.CodeZip;
 import dev.torpor.cli.client.NodeClient;
+import dev.torpor.cli.client.UsageError;
 import dev.torpor.api.lambda.Environment;
 import dev.torpor.api.lambda.FunctionConfiguration;
 import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Create a function from a directory or a .zip that holds an executable bootstrap.",
+        description = {"Create a function from a directory or a .zip: on a managed runtime (--runtime python3.12 "
+                + "--handler app.handler), or a custom one whose zip holds an executable bootstrap (the default).",
                 "With --update, give an existing function new code and the settings given."})
 final class DeployCommand extends ClientCommand {
     static final int DEFAULT_MEMORY_MIB = 128;
@@ -34,6 +36,15 @@ final class DeployCommand extends ClientCommand {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Longest an invocation may run (default when creating: "
             + DEFAULT_TIMEOUT_SECONDS + ").")
     Integer timeoutSeconds;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "Lambda's runtime: python3.9 to python3.13, "
+            + "nodejs18.x, nodejs20.x, nodejs22.x, java17, java21, or a custom one (default when creating: "
+            + NodeClient.CUSTOM_RUNTIME + ").")
+    String runtime;
+
+    @Option(names = "--handler", paramLabel = "HANDLER", description = "What a managed runtime runs: app.handler, "
+            + "index.handler, example.Counter::handleRequest (needed with --runtime other than provided.*).")
+    String handler;
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "An environment variable of the function; repeatable.")
     Map<String, String> environment;
@@ -58,7 +69,9 @@ final class DeployCommand extends ClientCommand {
     }
 
     private FunctionConfiguration create(NodeClient node, byte[] zip) {
-        return node.createFunction(name, zip,
+        String rt = Objects.requireNonNullElse(runtime, NodeClient.CUSTOM_RUNTIME);
+        if (handler == null && !rt.startsWith("provided")) throw new UsageError("--runtime " + rt + " needs --handler");
+        return node.createFunction(name, rt, Objects.requireNonNullElse(handler, NodeClient.CUSTOM_HANDLER), zip,
                 Objects.requireNonNullElse(memoryMiB, DEFAULT_MEMORY_MIB),
                 Objects.requireNonNullElse(timeoutSeconds, DEFAULT_TIMEOUT_SECONDS),
                 Objects.requireNonNullElse(environment, Map.of()), policy.tags());
@@ -67,9 +80,9 @@ final class DeployCommand extends ClientCommand {
     /** New code, then whatever settings were given; settings not given stay as they are. */
     private FunctionConfiguration update(NodeClient node, byte[] zip) {
         FunctionConfiguration fn = node.updateFunctionCode(name, zip);
-        if (memoryMiB != null || timeoutSeconds != null || environment != null) {
+        if (memoryMiB != null || timeoutSeconds != null || environment != null || handler != null || runtime != null) {
             node.updateFunctionConfiguration(name, new UpdateFunctionConfigurationRequest(null, timeoutSeconds, memoryMiB,
-                    environment == null ? null : new Environment(environment), null, null));
+                    environment == null ? null : new Environment(environment), handler, runtime, null));
         }
         if (policy.given()) node.setPolicy(name, policy.change());
         return fn;

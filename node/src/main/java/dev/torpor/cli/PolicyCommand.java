@@ -18,7 +18,7 @@ final class PolicyCommand extends ClientCommand {
     @Override
     int run(NodeClient node) {
         PolicyView now = policy.given() ? node.setPolicy(name, policy.change()) : node.policy(name);
-        out().printf("%s: suspend %s after %d ms idle%n", name, now.suspend(), now.idleMs());
+        out().printf("%s: suspend %s after %d ms idle, network %s%n", name, now.suspend(), now.idleMs(), now.network());
         return 0;
     }
 }

@@ -29,7 +29,7 @@ public final class LocalDelivery implements EventTarget {
         FunctionDefinition fn = deployments.get(event.function()); // NOT_FOUND once the function is deleted
         // The event's id is the request id the function sees, on every retry and after a restart alike.
         Invocation inv = new Invocation(event.id(), event.payload(), Duration.ofSeconds(fn.timeoutSeconds()), 0,
-                account.functionArn(fn.name()), event.clientContext(), new CompletableFuture<>());
+                account.functionArn(fn.name()), event.clientContext(), false, new CompletableFuture<>());
         return instances.invoke(fn, inv, gate);
     }
 }

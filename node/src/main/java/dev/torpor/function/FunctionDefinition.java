@@ -44,10 +44,20 @@ public record FunctionDefinition(
         return SuspendPolicy.fromTags(tags);
     }
 
+    public NetworkMode networkMode() {
+        return NetworkMode.fromTags(tags);
+    }
+
     /** The same function running new code. */
     public FunctionDefinition withCode(String sha256, long size, int newRevision, String newRevisionId, Instant now) {
         return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,
                 reservedConcurrency, sha256, size, newRevision, newRevisionId, now);
+    }
+
+    /** The same definition stored anew: a new RevisionId, as every change gets, so a caller's stale one is caught. */
+    public FunctionDefinition revised(String newRevisionId, Instant now) {
+        return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,
+                reservedConcurrency, codeSha256, codeSize, revision, newRevisionId, now);
     }
 
     public FunctionDefinition withTags(Map<String, String> newTags, Instant now) {

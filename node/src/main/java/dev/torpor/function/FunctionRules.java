@@ -2,6 +2,7 @@ package dev.torpor.function;
 
 import dev.torpor.TorporException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,9 +15,7 @@ import java.util.regex.Pattern;
  * deploy on Lambda too.
  */
 public final class FunctionRules {
-    /** Custom runtimes only: Torpor runs the zip's own {@code bootstrap}, not a managed language runtime. */
-    public static final List<String> RUNTIMES = List.of("provided.al2023", "provided.al2", "provided");
-    private static final Set<String> RUNTIME_SET = Set.copyOf(RUNTIMES);
+    public static final List<String> RUNTIMES = LambdaRuntime.ALL.stream().map(LambdaRuntime::id).toList();
     /** Lambda's own rule, which refuses one-letter names too. */
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]+");
     private static final int ENV_MAX_BYTES = 4096;
@@ -30,6 +29,10 @@ public final class FunctionRules {
     private static final Pattern HANDLER = Pattern.compile("[^\\s]{1,128}");
     private static final int MAX_DESCRIPTION = 256;
     private static final int MAX_TAGS = 50;
+    /** Tags in Torpor's own namespace that it reads; any other {@code torpor:} tag is a typo to refuse, not ignore. */
+    private static final String TORPOR_TAG_PREFIX = "torpor:";
+    private static final Set<String> TORPOR_TAGS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(SuspendPolicy.SUSPEND_TAG, SuspendPolicy.IDLE_MS_TAG,
+            BackupPolicy.PEER_TAG, BackupPolicy.INTERVAL_MS_TAG, NetworkMode.TAG)));
 
     private FunctionRules() {}
 
@@ -76,11 +79,12 @@ public final class FunctionRules {
     }
 
     public static String runtime(String runtime) {
-        if (!RUNTIME_SET.contains(runtime)) {
-            throw TorporException.invalid("Runtime " + runtime + " is not supported: Torpor runs custom runtimes only ("
-                    + String.join(", ", RUNTIMES) + "), so the zip must hold an executable bootstrap at its top level");
-        }
+        if (LambdaRuntime.of(runtime).isEmpty()) throw unsupportedRuntime(runtime);
         return runtime;
+    }
+
+    static TorporException unsupportedRuntime(String runtime) {
+        return TorporException.invalid("Runtime " + runtime + " is not supported: Torpor runs " + String.join(", ", RUNTIMES));
     }
 
     public static Map<String, String> environment(Map<String, String> variables) {
@@ -114,9 +118,14 @@ public final class FunctionRules {
                 throw violation("tags", t.getKey(), "have a key of length 1..128");
             }
             if (t.getValue().length() > 256) throw violation("tags", t.getValue(), "have a value of length 0..256");
+            if (t.getKey().startsWith(TORPOR_TAG_PREFIX) && !TORPOR_TAGS.contains(t.getKey())) {
+                throw TorporException.invalid("Tag " + t.getKey() + " is not one Torpor knows: its tags are "
+                        + String.join(", ", TORPOR_TAGS));
+            }
         }
         SuspendPolicy.fromTags(tags);
         BackupPolicy.fromTags(tags);
+        NetworkMode.fromTags(tags);
         return tags;
     }
 }

@@ -25,6 +25,7 @@ public record NodeConfig(
         Duration leaseTtl,
         Optional<Path> credentials,
         boolean insecure,
+        Optional<Path> tls,
         DeliverySettings delivery,
         Optional<MqttSettings> mqtt) {
 
@@ -37,24 +38,39 @@ public record NodeConfig(
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
                 DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false,
-                DeliverySettings.DEFAULT, Optional.empty());
+                Optional.empty(), DeliverySettings.DEFAULT, Optional.empty());
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
-                credentials, insecure, delivery, mqtt);
+                credentials, insecure, tls, delivery, mqtt);
     }
 
     /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
     public NodeConfig withCredentials(Path file) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, Optional.of(file), insecure, delivery, mqtt);
+                peers, leaseTtl, Optional.of(file), insecure, tls, delivery, mqtt);
     }
 
     /** The same node delivering queued events with other settings (tests retry in milliseconds, not minutes). */
     public NodeConfig withDelivery(DeliverySettings settings) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, credentials, insecure, settings, mqtt);
+                peers, leaseTtl, credentials, insecure, tls, settings, mqtt);
+
+    }
+                
+    /**
+     * A node with TLS between its peers reaches them over https and only https: a peer's plain http address would
+     * send node-to-node calls, images included, to whoever answers there.
+     */
+    public void requirePeersMatchTls() {
+        String scheme = tls.isPresent() ? "https" : "http";
+        for (PeerNode p : peers) {
+            if (!p.endpoint().getScheme().equals(scheme)) {
+                throw TorporException.invalid("peer " + p.id() + " is at " + p.endpoint() + ", but a node "
+                        + (tls.isPresent() ? "with --tls reaches its peers over https only" : "without --tls has no certificate for https"));
+            }
+        }
     }
 
     /**
@@ -110,6 +126,11 @@ public record NodeConfig(
     /** This node's own backup dumps while they are being shipped. */
     public Path backupStagingDir() {
         return dataDir.resolve("backup-staging");
+    }
+
+    /** Torpor's side of the managed runtimes, mounted into every container at /var/runtime. */
+    public Path runtimeFilesDir() {
+        return dataDir.resolve("runtimes");
     }
 
     public Path runtimeDir() {

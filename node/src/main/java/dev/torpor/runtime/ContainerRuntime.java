@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,6 +56,31 @@ public interface ContainerRuntime {
 
     /** Ids of the containers this runtime knows, running or not: what a restarted node finds left behind. */
     List<String> list();
+
+    /**
+     * Waits for the runc and CRIU commands a previous run of the node started and never saw end (it was killed while
+     * they ran: they outlive it), killing any still at work past a dump's deadline. What they left is then what a
+     * restart finds: a container runc still holds, or one its dump took.
+     */
+    void awaitLeftoverCommands();
+
+    /**
+     * Whether the container's last dump ran to its end, after which runc removed it: CRIU said it finished, and runc no
+     * longer knows the container. For a restart that finds a dump with no manifest, to tell a whole image from half of
+     * one.
+     */
+    boolean dumpFinished(String id);
+
+    /** The container's address on the node's bridge; empty for a container with loopback only. */
+    default Optional<String> address(String id) {
+        return Optional.empty();
+    }
+
+    /**
+     * Gives back what the runtime keeps for containers, running or not, other than {@code held} (their network
+     * addresses): what a node that was killed leaves, swept when it starts again.
+     */
+    default void keepOnly(Set<String> held) {}
 
     /** Memory charged to the container's cgroup, 0 when it has none. */
     long residentBytes(String id);

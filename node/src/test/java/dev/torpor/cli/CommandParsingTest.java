@@ -54,6 +54,16 @@ class CommandParsingTest {
     }
 
     @Test
+    void deployAndPolicyTakeANetworkMode() {
+        DeployCommand d = parsed(DeployCommand.class, "deploy", "f", "f.zip", "--network", "Outbound");
+        assertThat(d.policy.tags()).containsOnly(Map.entry("torpor:network", "outbound"));
+        assertThat(parsed(PolicyCommand.class, "policy", "f", "--network", "none").policy.change().network()).isEqualTo("none");
+        assertThatThrownBy(() -> parsed(PolicyCommand.class, "policy", "f", "--network", "host"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'host' is not one of none, outbound");
+    }
+
+    @Test
     void policyChangeCarriesOnlyWhatWasGiven() {
         PolicyCommand p = parsed(PolicyCommand.class, "policy", "f", "--idle-ms", "500");
         assertThat(p.policy.change().suspend()).isNull();

@@ -51,11 +51,29 @@ class FunctionRulesTest {
     }
 
     @Test
+    void theNetworkTagIsNoneOrOutboundAndNoneByDefault() {
+        assertThat(FunctionRules.validated(definition("fn", 128, 3, Map.of(), Map.of("torpor:network", "Outbound")))
+                .networkMode()).isEqualTo(NetworkMode.OUTBOUND);
+        assertThat(definition("fn", 128, 3, Map.of(), Map.of()).networkMode()).isEqualTo(NetworkMode.NONE);
+        assertRefused(definition("fn", 128, 3, Map.of(), Map.of("torpor:network", "inbound")),
+                "Tag torpor:network must be none or outbound, not 'inbound'");
+    }
+
+    @Test
+    void aTorporTagTorporDoesNotKnowIsRefusedNamingTheOnesItDoes() {
+        assertRefused(definition("fn", 128, 3, Map.of(), Map.of("torpor:netwrok", "outbound")),
+                "Tag torpor:netwrok is not one Torpor knows: its tags are torpor:backup, torpor:backup-interval-ms, "
+                        + "torpor:idle-ms, torpor:network, torpor:suspend");
+        assertThat(FunctionRules.validated(definition("fn", 128, 3, Map.of(), Map.of("team:torpor", "x", "torporish", "y"))))
+                .as("tags outside the torpor: namespace are the user's own").isNotNull();
+    }
+
+    @Test
     void runtimeHandlerDescriptionAndConcurrencyToo() {
         FunctionDefinition ok = definition("fn", 128, 3, Map.of(), Map.of());
 
-        assertRefused(new FunctionDefinition("fn", "python3.12", "h", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1, "r",
-                Instant.EPOCH), "Runtime python3.12 is not supported");
+        assertRefused(new FunctionDefinition("fn", "ruby3.3", "h", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1, "r",
+                Instant.EPOCH), "Runtime ruby3.3 is not supported");
         assertRefused(new FunctionDefinition("fn", ok.runtime(), "has space", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1,
                 "r", Instant.EPOCH), "at 'handler'");
         assertRefused(new FunctionDefinition("fn", ok.runtime(), "h", "d".repeat(257), 128, 3, Map.of(), Map.of(), -1, "", 0,

@@ -77,6 +77,18 @@ class CliIT extends RealNodeCase {
     }
 
     @Test
+    void deployCreatesAFunctionOnAManagedRuntimeGivenItsHandler() {
+        String example = TestNode.EXAMPLES.resolve("python-counter").toString();
+        Run withoutHandler = torpor("deploy", "py", example, "--runtime", "python3.11");
+        assertThat(withoutHandler.exit).isEqualTo(2);
+        assertThat(withoutHandler.err).isEqualTo("error: --runtime python3.11 needs --handler\n");
+
+        Run deploy = torpor("deploy", "py", example, "--runtime", "python3.11", "--handler", "app.handler");
+        assertThat(deploy.exit).as(deploy.err).isZero();
+        assertThat(torpor("invoke", "py", "{\"n\": 1}").json().get("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownFunctionIsTheNodesErrorOnStderrAndExitTwo() {
         Run invoke = torpor("invoke", "nope", "{}");
         assertThat(invoke.exit).isEqualTo(2);

@@ -55,13 +55,7 @@ final class NamespacePair implements AutoCloseable {
 
     /** Makes both namespaces and their links on a 10.213.N.0/28 that no interface of this host uses yet. */
     static NamespacePair make() throws Exception {
-        String used = run("ip", "-o", "-4", "addr", "show");
-        int n = (int) (ProcessHandle.current().pid() % 254) + 1;
-        for (int tries = 0; used.contains(" 10.213." + n + "."); tries++) {
-            if (tries == 254) throw new AssertionError("every 10.213.N.0/24 is in use on this host");
-            n = n % 254 + 1;
-        }
-        NamespacePair pair = new NamespacePair(n);
+        NamespacePair pair = new NamespacePair(FreeSubnet.under("10.213."));
         try {
             pair.build();
         } catch (Exception | AssertionError e) {

@@ -56,7 +56,9 @@ final class TestNode implements AutoCloseable {
     private Node node;
     private Process process;
     private int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Over https as the node itself (its certificate) when it was started with {@code --tls}. */
+    private final java.util.Optional<dev.torpor.tls.ClusterTls> tls;
+    private final HttpClient http;
 
     TestNode(Path data, long budgetBytes) throws Exception {
         this(data, budgetBytes, false);
@@ -77,6 +79,9 @@ final class TestNode implements AutoCloseable {
         this.port = port;
         this.fixedPort = port != 0;
         this.nodeArgs = nodeArgs;
+        int tlsAt = nodeArgs.indexOf("--tls");
+        this.tls = tlsAt < 0 ? java.util.Optional.empty() : java.util.Optional.of(dev.torpor.tls.ClusterTls.load(Path.of(nodeArgs.get(tlsAt + 1))));
+        this.http = tls.map(t -> HttpClient.newBuilder().sslContext(t.clientContext()).build()).orElseGet(HttpClient::newHttpClient);
         start();
     }
 
@@ -189,7 +194,7 @@ final class TestNode implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://" + host + ":" + (child ? port : node.address().getPort());
+        return (tls.isPresent() ? "https://" : "http://") + host + ":" + (child ? port : node.address().getPort());
     }
 
     /** What the child node printed, kept in its data dir (the node leaves files it does not know alone). */
@@ -363,6 +368,15 @@ final class TestNode implements AutoCloseable {
         sweepContainers(data);
     }
 
+    /** The addresses {@code host-local} holds for this node's instances: a file per address in its store. */
+    List<Path> addressReservations() throws IOException {
+        Path store = data.resolve("runtime/network/ipam/torpor-" + OciRuntimes.scopeOf(data.resolve("runtime")));
+        if (!Files.isDirectory(store)) return List.of();
+        try (java.util.stream.Stream<Path> files = Files.list(store)) {
+            return files.filter(f -> Character.isDigit(f.getFileName().toString().charAt(0))).toList();
+        }
+    }
+
     /** Ids of the containers runc knows under a node's data dir, running, paused or stopped. */
     static List<String> containers(Path data) throws Exception {
         Process list = new ProcessBuilder("runc", "--root", data.resolve("runtime/state").toString(), "list", "-q")
@@ -404,5 +418,32 @@ final class TestNode implements AutoCloseable {
         netns.waitFor();
         // And the cgroup parents runc made for its containers, which a killed node had no chance to remove.
         CgroupDirs.host().removeEmpty("/torpor/" + OciRuntimes.scopeOf(data.resolve("runtime")));
+        sweepNetwork(OciRuntimes.scopeOf(data.resolve("runtime")));
+    }
+
+    /** The bridge of a killed node with outbound functions, its guard chain and CNI's masquerade rules for it. */
+    private static void sweepNetwork(String scope) throws Exception {
+        new ProcessBuilder("ip", "link", "delete", "torpor" + scope).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Process nat = new ProcessBuilder("iptables", "-w", "-t", "nat", "-S", "POSTROUTING").redirectErrorStream(true).start();
+        String rules = new String(nat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        nat.waitFor();
+        for (String rule : rules.split("\n")) {
+            if (!rule.contains("name: \"torpor-" + scope + "\"")) continue;
+            String chain = rule.substring(rule.lastIndexOf(" -j ") + 4).strip();
+            // iptables -S quotes as a shell does: the rule deletes as it was printed
+            new ProcessBuilder("sh", "-c", "iptables -w -t nat " + rule.replaceFirst("^-A ", "-D ")).start().waitFor();
+            iptables("-t", "nat", "-F", chain);
+            iptables("-t", "nat", "-X", chain);
+        }
+        iptables("-D", "INPUT", "-i", "torpor" + scope, "-j", "TORPOR-IN-" + scope);
+        iptables("-F", "TORPOR-IN-" + scope);
+        iptables("-X", "TORPOR-IN-" + scope);
+    }
+
+    private static void iptables(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("iptables", "-w"));
+        argv.addAll(List.of(args));
+        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 }

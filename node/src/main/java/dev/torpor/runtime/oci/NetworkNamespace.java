@@ -63,6 +63,16 @@ final class NetworkNamespace {
         return NETNS_DIR.resolve(name);
     }
 
+    /** The container's namespace; null when it has none. */
+    Path pathOf(String containerId) {
+        Path record = names.resolve(containerId);
+        try {
+            return Files.exists(record) ? NETNS_DIR.resolve(Files.readString(record).strip()) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Drops the container's namespace now. */
     void remove(String containerId) {
         String name = forget(containerId);

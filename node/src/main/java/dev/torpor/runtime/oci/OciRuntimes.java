@@ -3,6 +3,7 @@ package dev.torpor.runtime.oci;
 import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.runtime.ContainerRuntime;
+import dev.torpor.runtime.cni.BridgeNetwork;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,8 +21,9 @@ public final class OciRuntimes {
         try {
             Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"), FunctionUser.forThisHost());
             Path criuConfig = CriuConfig.prepare(dir);
+            Orphans.sweep(dir.resolve("state"), dir.resolve("containers")); // an earlier run's, killed mid-restore
             return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, criuConfig, CgroupMemory.host(),
-                    scopeOf(dir), new CpuInfo(dir.resolve("cpu")));
+                    scopeOf(dir), new CpuInfo(dir.resolve("cpu")), BridgeNetwork.onHost(scopeOf(dir), dir.resolve("network")));
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot prepare the container root filesystem in " + dir, e);
         }

@@ -9,6 +9,7 @@ import dev.torpor.runtime.ContainerSpec;
 import dev.torpor.runtime.ContainerStatus;
 import dev.torpor.runtime.MigrationSupport;
 import dev.torpor.runtime.RuntimeVersions;
+import dev.torpor.runtime.cni.BridgeNetwork;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
@@ -39,6 +41,8 @@ final class RuncRuntime implements ContainerRuntime {
     /** The pages' part: the slowest storage (an SD card) or link an edge node is expected to move them through. */
     private static final long CRIU_BYTES_PER_SECOND = 8L * 1024 * 1024;
     private static final int LOG_TAIL_LINES = 12;
+    /** How long a restart waits for a killed node's dumps and restores to end: a dump of 1 GiB at the slowest rate. */
+    private static final Duration LEFTOVER_DEADLINE = criuTimeout(1L << 30);
 
     private final RuncArgs runc;
     private final String runcBinary;
@@ -48,13 +52,16 @@ final class RuncRuntime implements ContainerRuntime {
     private final CgroupMemory cgroups;
     private final String scope;
     private final NetworkNamespace netns;
+    /** Empty on a host without the CNI plugins: containers with loopback only can run there. */
+    private final Optional<BridgeNetwork> network;
     private final Path stateRoot;
     private final CpuInfo cpu;
     private volatile MigrationSupport migrationSupport;
 
     /** {@code scope} names this node's network namespaces and cgroups apart from other nodes' on the same host. */
     RuncRuntime(String runcBinary, Path stateRoot, Path workRoot, Rootfs rootfs, Path criuConfig, CgroupMemory cgroups,
-                String scope, CpuInfo cpu) {
+                String scope, CpuInfo cpu, Optional<BridgeNetwork> network) {
+        this.network = network;
         this.cpu = cpu;
         this.criuConfig = criuConfig;
         this.runcBinary = runcBinary;
@@ -88,6 +95,13 @@ final class RuncRuntime implements ContainerRuntime {
             throw new TorporException(ErrorKind.ALREADY_EXISTS, "container " + spec.id() + " already exists");
         }
         Path bundle = prepareBundle(spec);
+        Optional<String> movedFrom = MovedAddress.movedFrom(imageDir, address(spec.id()));
+        try {
+            movedFrom.ifPresent(old -> MovedAddress.lend(netns.pathOf(spec.id()), old));
+        } catch (TorporException e) {
+            discard(spec.id());
+            throw e;
+        }
         Path criuWork = freshDir(dir(spec.id()).resolve("criu-restore"));
         // Lazily, the pages are not in the image yet: the memory limit bounds what will come.
         Duration timeout = criuTimeout(lazyPagesFrom.isPresent() ? spec.memoryLimitBytes() : bytesUnder(imageDir));
@@ -97,6 +111,13 @@ final class RuncRuntime implements ContainerRuntime {
                     spec.id(), output, criuWork.resolve("restore.log"), timeout);
         } catch (TorporException e) {
             daemon.ifPresent(LazyPagesDaemon::stop);
+            throw e;
+        }
+        try {
+            movedFrom.ifPresent(old -> MovedAddress.closeConnectionsAndTakeBack(netns.pathOf(spec.id()), old));
+        } catch (TorporException e) {
+            daemon.ifPresent(LazyPagesDaemon::stop);
+            discard(spec.id());
             throw e;
         }
         return daemon.map(LazyPagesDaemon::finished).orElseGet(() -> CompletableFuture.completedFuture(null));
@@ -120,25 +141,28 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void checkpoint(String id, Path imageDir, boolean leaveRunning) {
         requireExists(id);
-        Path criuWork = freshDir(dir(id).resolve("criu-dump"));
+        Path dumpLog = dumpLog(id);
+        Path criuWork = freshDir(dumpLog.getParent());
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot make the image directory " + imageDir, e);
         }
         cpu.copyInto(imageDir); // before the dump: should it fail, the container has not been touched
+        MovedAddress.record(imageDir, address(id));
         // Freeze first: CRIU freezes the container's cgroup itself, but when its first look finds the freezer still
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
         // restore comes back thawed.
-        ProcessRunner.run(runc.pause(id), QUICK);
-        Path dumpLog = criuWork.resolve("dump.log");
         ProcessRunner.Result r;
         try {
+            ProcessRunner.run(runc.pause(id), QUICK);
             r = ProcessRunner.runAllowingFailure(runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)),
                     criuTimeout(residentBytes(id)), ProcessWatch.CappedLog.criu(dumpLog));
         } catch (TorporException e) {
-            // CRIU killed mid-dump has let go of the tasks (ptrace ends with it): they run on, as before.
+            // A pause that failed may have frozen the container all the same (runc freezes, then writes its state,
+            // which a full disk refuses); CRIU killed mid-dump has let go of the tasks (ptrace ends with it). Thawed,
+            // they run on as before.
             ProcessRunner.runAllowingFailure(runc.resume(id), QUICK);
             throw e;
         }
@@ -149,7 +173,9 @@ final class RuncRuntime implements ContainerRuntime {
             throw failure("checkpoint of " + id + " failed", r.exitStatus(), id, dumpLog);
         }
         if (!leaveRunning) {
-            // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path.
+            // runc has destroyed the container; the namespace is ours to drop, off the checkpoint's path, once
+            // unwired from the bridge (the address stays the container's, for its restore).
+            network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
             netns.removeLater(id);
         }
     }
@@ -161,6 +187,7 @@ final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void release() {
+        network.ifPresent(n -> n.close(netns::pathOf));
         netns.close();
         CgroupDirs.host().removeEmpty("/torpor/" + scope);
     }
@@ -180,8 +207,19 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void remove(String id) {
         ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+        network.ifPresent(n -> n.release(id, netns.pathOf(id)));
         netns.remove(id);
         deleteTree(dir(id));
+    }
+
+    @Override
+    public Optional<String> address(String id) {
+        return network.flatMap(n -> n.address(id));
+    }
+
+    @Override
+    public void keepOnly(Set<String> held) {
+        network.ifPresent(n -> n.keepOnly(held, netns::pathOf));
     }
 
     @Override
@@ -212,6 +250,17 @@ final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void awaitLeftoverCommands() {
+        LeftoverCommands.awaitEnd(LeftoverCommands.of(stateRoot), LEFTOVER_DEADLINE);
+    }
+
+    @Override
+    public boolean dumpFinished(String id) {
+        return !known(id) && CriuLog.tailLines(dumpLog(id), CriuLog.TAIL_BYTES).stream()
+                .anyMatch(line -> line.contains(CriuLog.DUMP_FINISHED));
+    }
+
+    @Override
     public long residentBytes(String id) {
         return cgroups.usageBytes(cgroupPath(id));
     }
@@ -229,11 +278,27 @@ final class RuncRuntime implements ContainerRuntime {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
             rootfs.user().own(spec.codeDir());
-            BundleWriter.write(bundle, spec, rootfs, netns.create(spec.id()), cgroupPath(spec.id()), criuConfig);
+            rootfs.user().own(spec.runtimeFilesDir());
+            Path namespace = netns.create(spec.id());
+            if (spec.network() == ContainerSpec.Network.OUTBOUND) wire(spec.id(), namespace);
+            BundleWriter.write(bundle, spec, rootfs, namespace, cgroupPath(spec.id()), criuConfig);
         } catch (IOException e) {
             throw new TorporException(ErrorKind.FAILED, "cannot write the bundle of " + spec.id(), e);
         }
         return bundle;
+    }
+
+    /** Wires the namespace to the bridge at the container's address: the one it had before a restore here. */
+    private void wire(String id, Path namespace) {
+        BridgeNetwork bridge = network.orElseThrow(() -> new TorporException(ErrorKind.FAILED, "container " + id
+                + " needs outbound network, and this node has no CNI plugins (containernetworking-plugins): "
+                + "only functions with torpor:network none can run here"));
+        try {
+            bridge.attach(id, namespace);
+        } catch (RuntimeException e) {
+            netns.remove(id);
+            throw e;
+        }
     }
 
     /**
@@ -265,10 +330,16 @@ final class RuncRuntime implements ContainerRuntime {
         }
         if (p.exitValue() != 0) {
             TorporException failure = failure("runc " + verb + " of " + id + " failed", p.exitValue(), id, criuLog);
-            ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
-            netns.remove(id);
+            discard(id);
             throw failure;
         }
+    }
+
+    /** Removes a container that did not get going, and its namespace; its address stays its own. */
+    private void discard(String id) {
+        ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
+        network.ifPresent(n -> n.detach(id, netns.pathOf(id)));
+        netns.remove(id);
     }
 
     /** A failure carrying runc's own error lines and the end of CRIU's log, which is where the reason is. */
@@ -318,6 +389,11 @@ final class RuncRuntime implements ContainerRuntime {
 
     private void requireExists(String id) {
         if (!known(id)) throw TorporException.notFound("no container " + id);
+    }
+
+    /** Where CRIU logs the container's dump: a fresh directory for each, so the log is the last dump's alone. */
+    private Path dumpLog(String id) {
+        return dir(id).resolve("criu-dump").resolve("dump.log");
     }
 
     private Path dir(String id) {
