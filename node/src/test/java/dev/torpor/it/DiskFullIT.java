@@ -3,6 +3,7 @@ package dev.torpor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ class DiskFullIT extends RealNodeCase {
         try {
             super.stopNode();
         } finally {
-            if (disk != null) run("umount", disk.toString());
+            // busy until the last of the node's processes (output readers, containers) has let go of it
+            if (disk != null) Await.until("the test's tmpfs unmounts", () -> exitsZero("umount", disk.toString()), Duration.ofSeconds(60));
         }
     }
 
@@ -86,5 +88,14 @@ class DiskFullIT extends RealNodeCase {
         Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) throw new AssertionError(String.join(" ", argv) + " failed: " + out);
+    }
+
+    private static boolean exitsZero(String... argv) {
+        try {
+            run(argv);
+            return true;
+        } catch (Exception | AssertionError e) {
+            return false;
+        }
     }
 }
