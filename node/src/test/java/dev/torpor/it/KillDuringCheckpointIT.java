@@ -39,7 +39,7 @@ class KillDuringCheckpointIT extends ChildNodeCase {
             CompletableFuture<?> checkpoint = CompletableFuture.runAsync(() -> node.checkpoint(id));
             Thread.sleep(killAfterMs); // the fault's random moment, which is the test: not a wait for anything
             node.kill();
-            kills.add(killAfterMs + " ms" + (checkpoint.isDone() ? " (checkpoint answered)" : ""));
+            kills.add(killAfterMs + " ms" + (checkpoint.isDone() && !checkpoint.isCompletedExceptionally() ? " (checkpoint answered)" : ""));
             node.start();
 
             String context = "seed " + seed + ", kills " + kills + "\n" + node.childOutput();
