@@ -11,8 +11,9 @@ readonly CRIU_MIN=4.2
 APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev python3 curl zip procps)
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
 # awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
-# promtool, which checks the node's metrics (no smaller package has it).
-readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus)
+# promtool, which checks the node's metrics (no smaller package has it); chromium is the headless browser that
+# DashboardIT drives over the DevTools protocol.
+readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -305,6 +306,18 @@ time.sleep(60)
   say "criu dump of an established TCP connection: ok"
 }
 
+# What the last full run verified: this script, the kernel, the packages asked for and the state of dpkg, and the
+# runc and CRIU found. While it is unchanged, a run has nothing to install or learn: ./torpor node starts at once.
+fingerprint() {
+  local bin
+  sha256sum <"${BASH_SOURCE[0]}"
+  printf '%s\n' "$(uname -r)" "${APT_PKGS[*]}" "$(stat -c %Y /var/lib/dpkg/status 2>/dev/null)"
+  for bin in runc criu; do
+    bin=$(command -v "$bin") && stat -Lc '%n %s %Y' "$bin"
+  done
+  return 0
+}
+
 summary() {
   local runc_v criu_v where
   runc_v=$(runc --version 2>/dev/null | sed -n 's/^runc version *//p')
@@ -328,11 +341,19 @@ main() {
   case $DEPS_DIR in *[[:space:]]*) die "TORPOR_DEPS_DIR must not contain whitespace" ;; /*) ;;
     *) die "TORPOR_DEPS_DIR must be an absolute path" ;; esac
 
+  local marker="$DEPS_DIR/verified${1:+-${1#--}}"
+  if [ "$CHECK_ONLY" = 0 ] && [ -f "$marker" ] && [ "$(fingerprint)" = "$(cat "$marker")" ]; then
+    exit 0
+  fi
   preflight
   ensure_pkgs
   ensure_criu
   verify_criu
   summary
+  if [ "$CHECK_ONLY" = 0 ]; then
+    mkdir -p "$DEPS_DIR"
+    fingerprint >"$marker"
+  fi
 }
 
 main "$@"

@@ -14,7 +14,14 @@ public enum ErrorKind {
     INVALID_PARAMETER,
     /** The body is not what the operation reads: not JSON (an Invoke payload, too), or JSON of the wrong shape. */
     INVALID_REQUEST_CONTENT,
+    /** An Invoke payload over Lambda's limit (6 MB synchronous, 256 KB Event), or another body over the operation's. */
     REQUEST_TOO_LARGE,
+    /** A function's code over Lambda's limit for a zip sent inline (50 MB), which Lambda tells apart from a large payload. */
+    CODE_TOO_LARGE,
+    /** A RevisionId that is no longer the function's: someone changed it meanwhile. Read it again, then retry. */
+    PRECONDITION_FAILED,
+    /** A Lambda operation Torpor does not offer. Retrying cannot help. */
+    UNSUPPORTED_OPERATION,
     /** Throttled: every instance the function may have is busy, or no memory is left for one. Back off and retry. */
     TOO_MANY_REQUESTS,
     /** The function's instance cannot take the event yet (still starting, restoring, or failed meanwhile). Retry soon. */
@@ -37,6 +44,11 @@ public enum ErrorKind {
     UNRECOGNIZED_CLIENT,
     /** A signature that does not match the request, or dated outside the allowed clock skew. */
     INVALID_SIGNATURE,
+    /**
+     * A node-to-node request without a TLS client certificate of the cluster (only members may send them), or from a
+     * member acting in another's name.
+     */
+    NOT_A_MEMBER,
     /** A genuine internal failure: I/O, a tool that failed, a peer that broke off. */
     FAILED;
 

@@ -37,17 +37,19 @@ final class DensityRun {
                 TorporApi api = new TorporApi("http://127.0.0.1:" + node.address().getPort());
                 Map<String, Integer> counts = new HashMap<>();
                 int deployed = 0;
-                for (int level : levels) {
-                    for (; deployed < level; deployed++) api.create("d" + deployed, memoryMiB, ballastMb, policy, idleMs);
-                    DensityPoint p = step(api, policy, level, passes, counts);
-                    points.add(p);
-                    Progress.say("density %-10s %2d deployed: %2d live, %d/%d events correct, %d failed, p50 %s ms, p95 %s ms",
-                            policy, level, p.alive(), p.correct(), p.events(), p.failed(),
-                            Report.ms(Stats.median(p.latenciesMs())), Report.ms(Stats.percentile(p.latenciesMs().isEmpty() ? List.of(Double.NaN) : p.latenciesMs(), 95)));
-                    if (p.alive() < level) break;
+                try (DensityMemory memory = new DensityMemory(node)) {
+                    for (int level : levels) {
+                        for (; deployed < level; deployed++) api.create("d" + deployed, memoryMiB, ballastMb, policy, idleMs);
+                        DensityPoint p = step(api, policy, level, passes, counts, memory);
+                        points.add(p);
+                        Progress.say("density %-10s %2d deployed: %2d live, %d/%d events correct, %d failed, p50 %s ms, p95 %s ms",
+                                policy, level, p.alive(), p.correct(), p.events(), p.failed(),
+                                Report.ms(Stats.median(p.latenciesMs())), Report.ms(Stats.percentile(p.latenciesMs().isEmpty() ? List.of(Double.NaN) : p.latenciesMs(), 95)));
+                        if (p.alive() < level) break;
+                    }
                 }
             } catch (Exception | AssertionError e) {
-                points.add(new DensityPoint(policy, -1, 0, 0, 0, 0, List.of(), "the run broke: " + e));
+                points.add(new DensityPoint(policy, -1, 0, 0, 0, 0, List.of(), "the run broke: " + e, List.of()));
                 Progress.say("density %s broke: %s", policy, e);
             } finally {
                 if (node != null) {
@@ -64,7 +66,8 @@ final class DensityRun {
         }
     }
 
-    private static DensityPoint step(TorporApi api, String policy, int deployed, int passes, Map<String, Integer> counts) throws Exception {
+    private static DensityPoint step(TorporApi api, String policy, int deployed, int passes, Map<String, Integer> counts,
+                                     DensityMemory memory) throws Exception {
         List<Double> latencies = new ArrayList<>();
         boolean[] live = new boolean[deployed];
         java.util.Arrays.fill(live, true);
@@ -95,6 +98,6 @@ final class DensityRun {
         }
         int alive = 0;
         for (boolean b : live) if (b) alive++;
-        return new DensityPoint(policy, deployed, alive, events, correct, failed, latencies, firstError);
+        return new DensityPoint(policy, deployed, alive, events, correct, failed, latencies, firstError, memory.take());
     }
 }

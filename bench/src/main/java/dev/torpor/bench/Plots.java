@@ -36,6 +36,8 @@ public final class Plots {
         if (!r.density().isEmpty()) {
             files.add(save(density(r), dir, "density.png"));
             files.add(save(densityLatency(r), dir, "density-latency.png"));
+            XYChart memory = densityMemory(r);
+            if (memory != null) files.add(save(memory, dir, "density-memory.png"));
         }
         return files;
     }
@@ -137,6 +139,36 @@ public final class Plots {
             c.addSeries(policy + " p95", x, ps.stream().mapToDouble(p -> Stats.percentile(p.latenciesMs(), 95)).toArray());
         }
         return c;
+    }
+
+    /**
+     * Resident function memory over the density climb, one line per policy (its climb's own clock), against the budget:
+     * what pause and checkpoint do with memory as functions are added. Null when nothing was sampled.
+     */
+    static XYChart densityMemory(Results r) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title("Resident function memory during the density climb")
+                .xAxisTitle("seconds since the policy's climb began").yAxisTitle("MiB (cgroups)").build();
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setMarkerSize(0);
+        double end = 0;
+        for (String policy : policies(r)) {
+            double[][] xy = memoryOverTime(r, policy);
+            if (xy[0].length == 0) continue;
+            c.addSeries(policy, xy[0], xy[1]);
+            end = Math.max(end, xy[0][xy[0].length - 1]);
+        }
+        if (end == 0) return null;
+        double budget = r.settings().densityBudgetBytes() / (double) (1 << 20);
+        c.addSeries("budget", new double[] {0, end}, new double[] {budget, budget});
+        return c;
+    }
+
+    /** A policy's memory samples over its climb: seconds, and resident MiB. */
+    static double[][] memoryOverTime(Results r, String policy) {
+        List<Results.MemoryMoment> ms = r.density().stream().filter(p -> p.policy().equals(policy))
+                .flatMap(p -> p.memory().stream()).toList();
+        return new double[][] {ms.stream().mapToDouble(Results.MemoryMoment::seconds).toArray(),
+                ms.stream().mapToDouble(m -> m.residentBytes() / (double) (1 << 20)).toArray()};
     }
 
     /** A series of medians with p95 bars; adds nothing and answers false when no category has a sample. */

@@ -67,9 +67,18 @@ public record Results(
     /** Resident memory of a platform's own processes (Torpor's agent JVM; dockerd and containerd for reference). */
     public record AgentMemory(String process, String phase, int functions, int instances, long rssBytes, long rssFileBytes) {}
 
-    /** One step of the density run: {@code deployed} functions in round-robin under one policy and a fixed budget. */
+    /**
+     * One step of the density run: {@code deployed} functions in round-robin under one policy and a fixed budget;
+     * {@code memory}: the node's memory sampled while the step ran.
+     */
     public record DensityPoint(String policy, int deployed, int alive, int events, int correct, int failed,
-                               List<Double> latenciesMs, String firstError) {}
+                               List<Double> latenciesMs, String firstError, List<MemoryMoment> memory) {}
+
+    /**
+     * The node's function memory at one moment of a density climb, {@code seconds} after the policy's climb began:
+     * what the functions' cgroups held, and what resident instances reserved of the budget.
+     */
+    public record MemoryMoment(double seconds, long residentBytes, long reservedBytes) {}
 
     /**
      * One migration of one instance between the two nodes, as asked ({@code mode}: stop-and-copy or post-copy) and as

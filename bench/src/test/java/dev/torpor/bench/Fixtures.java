@@ -5,6 +5,7 @@ import dev.torpor.bench.Results.BackupCopy;
 import dev.torpor.bench.Results.BackupSeries;
 import dev.torpor.bench.Results.DensityPoint;
 import dev.torpor.bench.Results.ImageSize;
+import dev.torpor.bench.Results.MemoryMoment;
 import dev.torpor.bench.Results.MemorySample;
 import dev.torpor.bench.Results.Migration;
 import dev.torpor.bench.Results.Sample;
@@ -41,10 +42,14 @@ final class Fixtures {
         List<AgentMemory> agent = List.of(new AgentMemory("torpor-agent", "idle", 50, 50, 60L << 20, 20L << 20),
                 new AgentMemory("dockerd", "idle", 0, 1, 80L << 20, -1));
         List<DensityPoint> density = List.of(
-                new DensityPoint("none", 2, 2, 4, 4, 0, List.of(10.0, 12.0, 11.0, 9.0), null),
-                new DensityPoint("none", 4, 2, 8, 4, 4, List.of(10.0, 12.0, 11.0, 9.0), "d2: 429 TooManyRequests"),
-                new DensityPoint("checkpoint", 2, 2, 4, 4, 0, List.of(10.0, 12.0, 11.0, 9.0), null),
-                new DensityPoint("checkpoint", 24, 24, 48, 48, 0, List.of(400.0, 420.0), null));
+                new DensityPoint("none", 2, 2, 4, 4, 0, List.of(10.0, 12.0, 11.0, 9.0), null,
+                        List.of(new MemoryMoment(0.25, 60L << 20, 256L << 20), new MemoryMoment(0.5, 70L << 20, 256L << 20))),
+                new DensityPoint("none", 4, 2, 8, 4, 4, List.of(10.0, 12.0, 11.0, 9.0), "d2: 429 TooManyRequests",
+                        List.of(new MemoryMoment(0.75, 72L << 20, 256L << 20))),
+                new DensityPoint("checkpoint", 2, 2, 4, 4, 0, List.of(10.0, 12.0, 11.0, 9.0), null,
+                        List.of(new MemoryMoment(0.25, 30L << 20, 128L << 20))),
+                new DensityPoint("checkpoint", 24, 24, 48, 48, 0, List.of(400.0, 420.0), null,
+                        List.of(new MemoryMoment(5.0, 64L << 20, 256L << 20), new MemoryMoment(5.25, 0, 0))));
         var settings = new Results.Settings(List.of(25), 3, 256L << 20, 128, 25, List.of(2, 4, 24), 50, 50,
                 new TreeMap<>(Map.of(25, 128, 10, 128)), List.of(10), 3, 10, 500);
         Results r = new Results("quick", "2026-01-02T03:04:05Z", 99,

@@ -63,8 +63,8 @@ class TargetsTest {
     @Test
     void densityCountsOnlyStepsWhereEveryEventWasRight() {
         List<Results.DensityPoint> points = List.of(
-                new Results.DensityPoint("checkpoint", 8, 8, 16, 16, 0, List.of(), null),
-                new Results.DensityPoint("checkpoint", 16, 15, 32, 31, 0, List.of(), "d3: state lost"));
+                new Results.DensityPoint("checkpoint", 8, 8, 16, 16, 0, List.of(), null, List.of()),
+                new Results.DensityPoint("checkpoint", 16, 15, 32, 31, 0, List.of(), "d3: state lost", List.of()));
         assertThat(Targets.bestAlive(points, "checkpoint")).isEqualTo(8);
     }
 

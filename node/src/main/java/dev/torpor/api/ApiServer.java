@@ -2,6 +2,11 @@ package dev.torpor.api;
 
 import dev.torpor.function.LambdaAccount;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.torpor.tls.ClusterTls;
+import javax.net.ssl.SSLParameters;
 import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.BackupReceiver;
@@ -13,7 +18,9 @@ import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
 import dev.torpor.runtime.ContainerRuntime;
 import dev.torpor.auth.Authenticator;
+import dev.torpor.dashboard.Sessions;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -21,24 +28,46 @@ import java.util.concurrent.Executors;
 
 /**
  * The node's HTTP API on the JDK's own server, one virtual thread per request (an invocation may wait for a
- * restore or for its function): the Lambda management and Invoke API, and Torpor's endpoints.
+ * restore or for its function): the Lambda management and Invoke API, and Torpor's endpoints. With a cluster
+ * certificate it is HTTPS, asking every caller for a client certificate: node-to-node routes serve members only.
  */
 public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, String version, LambdaAccount account, Deployments deployments,
+    public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, Optional<ClusterTls> tls, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, ContainerRuntime runtime, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover) throws IOException {
-        Router router = new Router(authenticator.map(SignedRequests::new));
+        Sessions sessions = new Sessions(Clock.systemUTC());
+        RequestAccess access = new RequestAccess(authenticator.map(SignedRequests::new), sessions);
+        Router router = new Router(access, new Members(tls));
         new FunctionsHandler(deployments, account).register(router);
+        new AccountHandler(deployments, instances.budget()).register(router);
+        new TagsHandler(deployments).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account).register(router);
-        new InstancesHandler(instances, runtime).register(router);
-        new NodeHandler(membership, version, instances, deployments, metrics).register(router);
+        InstancesHandler instancesHandler = new InstancesHandler(instances, runtime);
+        instancesHandler.register(router);
+        NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
+        nodeHandler.register(router);
+        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances()).register(router);
+        new DashboardHandler(sessions, access.checksSignatures(), tls.isPresent()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
-        server = HttpServer.create(listen, 128);
+        server = tls.isPresent() ? https(listen, tls.get()) : HttpServer.create(listen, 128);
         server.createContext("/", router);
         server.setExecutor(executor);
+    }
+
+    private static HttpsServer https(InetSocketAddress listen, ClusterTls tls) throws IOException {
+        HttpsServer https = HttpsServer.create(listen, 128);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters asking = getSSLContext().getDefaultSSLParameters();
+                asking.setWantClientAuth(true); // asked, not required: Lambda clients have no certificate
+                params.setSSLParameters(asking);
+            }
+        });
+        return https;
     }
 
     public void start() {

@@ -1,6 +1,7 @@
 package dev.torpor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.cluster.BackupCommit;
 import dev.torpor.cluster.BackupOffer;
@@ -45,40 +46,43 @@ final class ClusterHandler {
         this.failover = failover;
     }
 
+    /** An operator's migrate and drain are open to whoever the signature check lets in; the rest only to other nodes. */
     void register(Router router) {
         router.add("POST", "/torpor/v1/instances/(?<id>[^/]+)/migrate", this::migrate)
                 .add("POST", "/torpor/v1/node/drain", r -> {
                     JsonNode body = JsonBody.object(r, 4096);
                     return Response.json(200, Map.of("migrations", migrations.drain(JsonBody.flag(body, "compress", true))));
                 })
-                .add("POST", "/torpor/v1/migrations/prepare", r -> Response.json(200,
+                .addNodeToNode("POST", "/torpor/v1/migrations/prepare", r -> Response.json(200,
                         receiver.prepare(read(r, 64 * 1024, MigrationOffer.class).validated())))
-                .add("PUT", "/torpor/v1/replicas/(?<name>[^/]+)", r -> {
+                .addNodeToNode("PUT", "/torpor/v1/replicas/(?<name>[^/]+)", r -> {
                     Replica replica = read(r, MAX_REPLICA, Replica.class).validated();
                     if (!replica.definition().name().equals(r.functionName())) {
                         throw TorporException.invalid("the replica's name does not match the path");
                     }
                     return Response.json(200, Map.of("codeSha256", receiver.replica(replica).codeSha256()));
                 })
-                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
+                .addNodeToNode("POST", "/torpor/v1/migrations/(?<id>[^/]+)/image", r -> {
                     String function = FunctionNames.requireValid(r.requiredQuery("function"));
                     Optional<PeerNode> postCopyFrom = Optional.ofNullable(r.query("postCopyFrom")).map(membership::require);
-                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), postCopyFrom));
+                    PeerNode source = postCopyFrom.orElseGet(() -> membership.require(r.requiredQuery("from")));
+                    return Response.json(200, receiver.receive(r.instanceId(), function, r.stream(), source, postCopyFrom.isPresent()));
                 })
-                .add("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
-                .add("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
+                .addNodeToNode("GET", "/torpor/v1/migrations/(?<id>[^/]+)", r -> Response.json(200, receiver.status(r.instanceId())))
+                .addNodeToNode("GET", "/torpor/v1/migrations/(?<id>[^/]+)/pages", this::pages)
+                .addNodeToNode("POST", "/torpor/v1/migrations/(?<id>[^/]+)/pages/done", r -> {
                     pages.finished(r.instanceId(), JsonBody.text(JsonBody.object(r, 64 * 1024), "error"));
                     return Response.empty(204);
                 })
-                .add("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
-                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/missing", r -> Response.json(200,
+                .addNodeToNode("GET", "/torpor/v1/backups", r -> Response.json(200, Map.of("backups", backups.list())))
+                .addNodeToNode("POST", "/torpor/v1/backups/(?<id>[^/]+)/missing", r -> Response.json(200,
                         backups.missing(r.instanceId(), read(r, MAX_OFFER, BackupOffer.class).validated())))
-                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)/chunks", r ->
+                .addNodeToNode("POST", "/torpor/v1/backups/(?<id>[^/]+)/chunks", r ->
                         Response.json(200, Map.of("received", backups.chunks(r.stream()))))
-                .add("POST", "/torpor/v1/backups/(?<id>[^/]+)", r -> Response.json(200,
+                .addNodeToNode("POST", "/torpor/v1/backups/(?<id>[^/]+)", r -> Response.json(200,
                         backups.commit(r.instanceId(), read(r, MAX_OFFER, BackupCommit.class).validated())))
-                .add("PUT", "/torpor/v1/leases/(?<name>[^/]+)", this::renewLease)
-                .add("GET", "/torpor/v1/leases/(?<name>[^/]+)", r -> {
+                .addNodeToNode("PUT", "/torpor/v1/leases/(?<name>[^/]+)", this::renewLease)
+                .addNodeToNode("GET", "/torpor/v1/leases/(?<name>[^/]+)", r -> {
                     String name = r.functionName();
                     Lease l = failover.lease(name).orElseThrow(() -> TorporException.notFound("no lease of " + name + " here"));
                     return Response.json(200, Map.of("function", name, "owner", l.owner(), "epoch", l.epoch()));
@@ -111,6 +115,11 @@ final class ClusterHandler {
         if (owner == null || owner.isBlank()) throw TorporException.invalid("a lease is {\"owner\", \"epoch\" ≥ 1, \"ttlMs\"}");
         long epoch = JsonBody.wholeNumber(body, "epoch", 1, Long.MAX_VALUE);
         long ttlMs = JsonBody.wholeNumber(body, "ttlMs", 1, Lease.MAX_TTL.toMillis());
+        // Owners renew their own leases only: a member may not take a function over in another's name.
+        Optional<String> caller = r.requireMember();
+        if (caller.isPresent() && !caller.get().equals(owner)) {
+            throw new TorporException(ErrorKind.NOT_A_MEMBER, "node " + caller.get() + " may renew its own leases only, not one of " + owner);
+        }
         Lease l = failover.renewed(r.functionName(), owner, epoch, Duration.ofMillis(ttlMs));
         return Response.json(200, Map.of("function", l.function(), "owner", l.owner(), "epoch", l.epoch()));
     }

@@ -45,6 +45,11 @@ public final class ErrorRenderer {
             case INVALID_PARAMETER -> user(kind, 400, "InvalidParameterValueException", message);
             case INVALID_REQUEST_CONTENT -> user(kind, 400, "InvalidRequestContentException", message);
             case REQUEST_TOO_LARGE -> user(kind, 413, "RequestTooLargeException", message);
+            // Lambda's own type for CreateFunction and UpdateFunctionCode; its SDK models have no class for it.
+            case CODE_TOO_LARGE -> user(kind, 413, "RequestEntityTooLargeException", message);
+            case PRECONDITION_FAILED -> user(kind, 412, "PreconditionFailedException", message);
+            // Lambda has no type for an operation a service lacks; this one names it and is not retried.
+            case UNSUPPORTED_OPERATION -> user(kind, 400, "UnsupportedOperationException", message);
             // Torpor throttles per function: every instance its reserved concurrency allows is busy (also when the
             // admission wait for one ran out: that is a throttle, not a timeout).
             case TOO_MANY_REQUESTS -> rendered(kind, 429, "TooManyRequestsException", "User", message,
@@ -63,6 +68,8 @@ public final class ErrorRenderer {
             case MISSING_AUTHENTICATION -> user(kind, 403, "MissingAuthenticationTokenException", message);
             case UNRECOGNIZED_CLIENT -> user(kind, 403, "UnrecognizedClientException", message);
             case INVALID_SIGNATURE -> user(kind, 403, "InvalidSignatureException", message);
+            // Lambda's refusal of a caller who is known but may not do this; X-Torpor-Error-Kind says NOT_A_MEMBER.
+            case NOT_A_MEMBER -> user(kind, 403, "AccessDeniedException", message);
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.torpor.api;
 
+import dev.torpor.ErrorKind;
 import dev.torpor.function.LambdaAccount;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.api.lambda.Concurrency;
@@ -18,8 +19,11 @@ import java.util.Objects;
 
 /** Lambda's function management API: same paths, shapes and errors as AWS, so SDKs and the CLI work unchanged. */
 final class FunctionsHandler {
-    /** Lambda takes 50 MB zips inline, base64 in JSON: about 70 MB of request. */
-    private static final long MAX_BODY = 70L * 1024 * 1024;
+    /** Lambda's limits on the requests carrying a 50 MB zip inline, base64 in JSON, and its words for them. */
+    private static final long CREATE_LIMIT = 70_167_211, UPDATE_CODE_LIMIT = 69_905_067;
+    /** Why an instance already running does not see a new MemorySize or Environment yet. */
+    static final String NEW_PROCESSES_ONLY = "MemorySize and Environment apply to the function's next new process: an "
+            + "instance already running, paused or checkpointed keeps the ones it started with until it ends";
     private static final String FUNCTION = "/2015-03-31/functions/(?<name>[^/]+)";
 
     private final Deployments deployments;
@@ -48,13 +52,13 @@ final class FunctionsHandler {
                     return Response.json(200, c == FunctionDefinition.UNRESERVED ? Map.of() : new Concurrency(c));
                 })
                 .add("DELETE", "/2017-10-31/functions/(?<name>[^/]+)/concurrency", r -> {
-                    deployments.updateConfiguration(function(r).withReservedConcurrency(FunctionDefinition.UNRESERVED, Instant.now()));
+                    setConcurrency(r, FunctionDefinition.UNRESERVED);
                     return Response.empty(204);
                 });
     }
 
     private Response create(Request r) throws IOException {
-        CreateFunctionRequest req = read(r, CreateFunctionRequest.class).validated();
+        CreateFunctionRequest req = read(r, CreateFunctionRequest.class, CREATE_LIMIT, "CreateFunction").validated();
         FunctionDefinition fn = new FunctionDefinition(req.functionName(), req.runtime(), req.handler(),
                 req.description(), req.memorySize(), req.timeout(), req.environment().variables(), req.tags(),
                 FunctionDefinition.UNRESERVED, "", 0, 0, "", Instant.now());
@@ -69,29 +73,35 @@ final class FunctionsHandler {
     }
 
     private Response updateCode(Request r) throws IOException {
-        UpdateFunctionCodeRequest req = read(r, UpdateFunctionCodeRequest.class).validated();
-        return Response.json(200, configuration(deployments.updateCode(function(r).name(), req.zipFile())));
+        UpdateFunctionCodeRequest req = read(r, UpdateFunctionCodeRequest.class, UPDATE_CODE_LIMIT, "UpdateFunctionCode").validated();
+        return Response.json(200, configuration(deployments.updateCode(r.functionName(), req.revisionId(), req.zipFile())));
     }
 
     private Response updateConfiguration(Request r) throws IOException {
-        UpdateFunctionConfigurationRequest req = read(r, UpdateFunctionConfigurationRequest.class).validated();
-        FunctionDefinition fn = function(r);
-        FunctionDefinition changed = new FunctionDefinition(fn.name(),
+        UpdateFunctionConfigurationRequest req = read(r, UpdateFunctionConfigurationRequest.class, CREATE_LIMIT,
+                "UpdateFunctionConfiguration").validated();
+        FunctionDefinition changed = deployments.updateConfiguration(r.functionName(), req.revisionId(), fn -> new FunctionDefinition(fn.name(),
                 Objects.requireNonNullElse(req.runtime(), fn.runtime()),
                 Objects.requireNonNullElse(req.handler(), fn.handler()),
                 Objects.requireNonNullElse(req.description(), fn.description()),
                 Objects.requireNonNullElse(req.memorySize(), fn.memoryMiB()),
                 Objects.requireNonNullElse(req.timeout(), fn.timeoutSeconds()),
                 req.environment() == null ? fn.environment() : req.environment().variables(),
-                fn.tags(), fn.reservedConcurrency(), fn.codeSha256(), fn.codeSize(), fn.revision(), fn.revisionId(), Instant.now());
-        return Response.json(200, configuration(deployments.updateConfiguration(changed)));
+                fn.tags(), fn.reservedConcurrency(), fn.codeSha256(), fn.codeSize(), fn.revision(), fn.revisionId(), Instant.now()));
+        FunctionConfiguration shown = configuration(changed);
+        return Response.json(200, req.memorySize() == null && req.environment() == null ? shown
+                : shown.withLastUpdateStatusReason(NEW_PROCESSES_ONLY));
     }
 
     private Response putConcurrency(Request r) throws IOException {
-        PutFunctionConcurrencyRequest req = read(r, PutFunctionConcurrencyRequest.class).validated();
-        FunctionDefinition fn = function(r);
-        deployments.updateConfiguration(fn.withReservedConcurrency(req.reservedConcurrentExecutions(), Instant.now()));
+        PutFunctionConcurrencyRequest req = read(r, PutFunctionConcurrencyRequest.class, CREATE_LIMIT,
+                "PutFunctionConcurrency").validated();
+        setConcurrency(r, req.reservedConcurrentExecutions());
         return Response.json(200, new Concurrency(req.reservedConcurrentExecutions()));
+    }
+
+    private void setConcurrency(Request r, int concurrency) {
+        deployments.updateConfiguration(r.functionName(), null, fn -> fn.withReservedConcurrency(concurrency, Instant.now()));
     }
 
     private FunctionDefinition function(Request r) {
@@ -102,7 +112,8 @@ final class FunctionsHandler {
         return FunctionConfiguration.of(fn, account.region(), account.accountId());
     }
 
-    private static <T> T read(Request r, Class<T> type) throws IOException {
-        return JsonBody.read(r, MAX_BODY, "Request must be smaller than " + MAX_BODY + " bytes for this operation", type);
+    private static <T> T read(Request r, Class<T> type, long limit, String operation) throws IOException {
+        return JsonBody.parse(r.body(limit, ErrorKind.CODE_TOO_LARGE,
+                "Request must be smaller than " + limit + " bytes for the " + operation + " operation"), type);
     }
 }

@@ -20,11 +20,15 @@ final class InstancesHandler {
     }
 
     void register(Router router) {
-        router.add("GET", BASE, r -> Response.json(200, new InstanceView.Page(instances.list().stream().map(this::view).toList())))
+        router.add("GET", BASE, r -> Response.json(200, page()))
                 .add("GET", BASE + "/" + ID, r -> Response.json(200, view(instances.get(r.instanceId()))))
                 .add("POST", BASE + "/" + ID + "/checkpoint", r -> Response.json(200, view(instances.checkpoint(r.instanceId()))))
                 .add("POST", BASE + "/" + ID + "/restore", r -> Response.json(200, view(instances.restore(r.instanceId()))))
                 .add("GET", BASE + "/" + ID + "/logs", this::logs);
+    }
+
+    InstanceView.Page page() {
+        return new InstanceView.Page(instances.list().stream().map(this::view).toList());
     }
 
     private Response logs(Request r) throws IOException {
@@ -34,7 +38,7 @@ final class InstancesHandler {
 
     private InstanceView view(Instance.Snapshot s) {
         return new InstanceView(s.function(), s.id(), s.state(), instances.residentBytes(s.id()), s.imageBytes(), s.since(),
-                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history(),
+                s.lastUsed(), s.invocations(), s.checkpoints(), s.restores(), s.lastError(), s.history(), s.lost(),
                 runtime.address(s.id()).orElse(null));
     }
 }

@@ -20,7 +20,9 @@ final class InvocationForwarder {
     static final String HOPS = "X-Torpor-Hops";
     static final int MAX_HOPS = 2;
     private static final List<String> RELAYED = List.of("Content-Type", "X-Amz-Function-Error", "X-Amz-Executed-Version", "X-Amzn-ErrorType",
-            ErrorKind.HEADER);
+            "X-Amz-Log-Result", ErrorKind.HEADER);
+    /** The caller's headers that shape the answer, passed on as they came. */
+    private static final List<String> PASSED_ON = List.of("X-Amz-Client-Context", "X-Amz-Log-Type");
 
     private final String selfId;
     private final PeerClient peers;
@@ -40,7 +42,7 @@ final class InvocationForwarder {
         }
         Map<String, String> headers = new HashMap<>(Map.of("X-Amz-Invocation-Type", type, "Content-Type", "application/json",
                 HOPS, Integer.toString(hops + 1)));
-        if (r.header("X-Amz-Client-Context") != null) headers.put("X-Amz-Client-Context", r.header("X-Amz-Client-Context"));
+        for (String h : PASSED_ON) if (r.header(h) != null) headers.put(h, r.header(h));
         HttpResponse<byte[]> answer = peers.send(peer, "POST", "/2015-03-31/functions/" + function + "/invocations",
                 headers, payload, timeout);
         Map<String, String> relayed = new HashMap<>();

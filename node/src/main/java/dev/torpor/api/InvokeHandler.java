@@ -49,6 +49,8 @@ final class InvokeHandler {
     }
 
     private Response invoke(Request r) throws InterruptedException {
+        // One node handing an invocation to another says so with its hop count: only members may.
+        if (r.header(InvocationForwarder.HOPS) != null) r.requireMember();
         FunctionDefinition fn = function(r.functionName());
         String type = r.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : r.header("X-Amz-Invocation-Type");
         int limit = type.equals("Event") ? EVENT_LIMIT : SYNC_LIMIT;
@@ -61,9 +63,10 @@ final class InvokeHandler {
             return forwarder.forward(elsewhere.get(), fn.name(), type, payload, r, Duration.ofSeconds(fn.timeoutSeconds() + 60L));
         }
         if (fenced.isPresent()) throw TorporException.conflict(fenced.get());
-        Invocation inv = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
+        Invocation arrived = Invocation.of(payload.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : payload,
                 Duration.ofSeconds(fn.timeoutSeconds()), account.functionArn(fn.name()),
                 clientContext(r.header("X-Amz-Client-Context")));
+        Invocation inv = tailLog(r.header("X-Amz-Log-Type"), type) ? arrived.withLogTail() : arrived;
         return switch (type) {
             case "RequestResponse" -> answer(instances.invoke(fn, inv, failover::confirm));
             case "Event" -> {
@@ -98,9 +101,17 @@ final class InvokeHandler {
         }
     }
 
+    /** Lambda's {@code --log-type}: None or Tail, and Tail only for a synchronous call, which has an answer to carry it. */
+    private static boolean tailLog(String logType, String invocationType) {
+        if (logType == null || logType.equals("None")) return false;
+        if (!logType.equals("Tail")) throw TorporException.invalid("X-Amz-Log-Type must be None or Tail, not " + logType);
+        return invocationType.equals("RequestResponse");
+    }
+
     private static Response answer(InvocationResult result) {
         Response ok = new Response(200, Map.of("Content-Type", "application/json"), result.payload())
                 .withHeader("X-Amz-Executed-Version", "$LATEST");
+        if (result.logTail() != null) ok = ok.withHeader("X-Amz-Log-Result", Base64.getEncoder().encodeToString(result.logTail()));
         return result.functionError() == null ? ok : ok.withHeader("X-Amz-Function-Error", result.functionError());
     }
 

@@ -21,7 +21,11 @@ final class JsonBody {
 
     /** The body as {@code type}; an empty body is an empty object. */
     static <T> T read(Request r, long limit, String tooLargeMessage, Class<T> type) throws IOException {
-        byte[] body = r.body(limit, tooLargeMessage);
+        return parse(r.body(limit, tooLargeMessage), type);
+    }
+
+    /** {@code body} as {@code type}; an empty body is an empty object. */
+    static <T> T parse(byte[] body, Class<T> type) throws IOException {
         T value = Response.JSON.readValue(body.length == 0 ? "{}".getBytes() : body, type);
         if (value == null) throw TorporException.invalid("expected a JSON object");
         return value;

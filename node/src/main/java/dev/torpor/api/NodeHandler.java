@@ -38,7 +38,7 @@ final class NodeHandler {
                 .add("PUT", "/torpor/v1/functions/(?<name>[^/]+)/policy", this::setPolicy);
     }
 
-    private NodeInfo info() {
+    NodeInfo info() {
         RuntimeVersions v = instances.versions();
         return new NodeInfo(membership.selfId(), version, v.architecture(), v.kernel(), v.criu(), v.runtime(),
                 instances.budget().limitBytes(), instances.budget().usedBytes(),

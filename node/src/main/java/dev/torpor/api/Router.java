@@ -17,20 +17,28 @@ final class Router implements HttpHandler {
         Response handle(Request request) throws Exception;
     }
 
-    private record Route(String method, Pattern path, Handler handler) {}
+    /** {@code membersOnly}: a node-to-node route, refused to callers outside the cluster before anything else. */
+    private record Route(String method, Pattern path, Handler handler, boolean membersOnly) {}
 
     private final List<Route> routes = new ArrayList<>();
-    /** Empty on a node without keys, which listens on loopback only. */
-    private final Optional<SignedRequests> signed;
+    private final RequestAccess access;
+    private final Members members;
     private final System.Logger log = System.getLogger("torpor.api");
 
-    Router(Optional<SignedRequests> signed) {
-        this.signed = signed;
+    Router(RequestAccess access, Members members) {
+        this.access = access;
+        this.members = members;
     }
 
     /** {@code pattern} is a regex over the path, with named groups for parameters. */
     Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, Pattern.compile(pattern), handler));
+        routes.add(new Route(method, Pattern.compile(pattern), handler, false));
+        return this;
+    }
+
+    /** A route only other nodes of the cluster call: images, pages, backups, leases, replicas. */
+    Router addNodeToNode(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, Pattern.compile(pattern), handler, true));
         return this;
     }
 
@@ -38,8 +46,11 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         Response response;
         try {
-            if (signed.isPresent()) signed.get().verify(exchange);
-            response = route(exchange);
+            Optional<Matched> matched = match(exchange);
+            // A stranger is refused from the TLS session alone, before its body is read to check a signature.
+            if (matched.isPresent() && matched.get().route.membersOnly) members.require(exchange);
+            access.check(exchange);
+            response = dispatch(exchange, matched);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             response = error(TorporException.unavailable("the node is shutting down"));
@@ -57,15 +68,22 @@ final class Router implements HttpHandler {
         return new Response(e.status(), e.headers(), e.body());
     }
 
-    private Response route(HttpExchange exchange) throws Exception {
-        String path = exchange.getRequestURI().getRawPath();
-        boolean pathKnown = false;
+    private record Matched(Route route, Matcher path) {}
+
+    private Optional<Matched> match(HttpExchange exchange) {
         for (Route r : routes) {
-            Matcher m = r.path.matcher(path);
-            if (!m.matches()) continue;
-            pathKnown = true;
-            if (r.method.equals(exchange.getRequestMethod())) return r.handler.handle(new Request(exchange, m));
+            Matcher m = r.path.matcher(exchange.getRequestURI().getRawPath());
+            if (m.matches() && r.method.equals(exchange.getRequestMethod())) return Optional.of(new Matched(r, m));
         }
+        return Optional.empty();
+    }
+
+    private Response dispatch(HttpExchange exchange, Optional<Matched> matched) throws Exception {
+        if (matched.isPresent()) return matched.get().route.handler.handle(new Request(exchange, matched.get().path, members));
+        String path = exchange.getRequestURI().getRawPath();
+        boolean pathKnown = routes.stream().anyMatch(r -> r.path.matcher(path).matches());
+        TorporException unsupported = UnsupportedOperations.refusal(exchange.getRequestMethod(), path);
+        if (unsupported != null) throw unsupported;
         throw new TorporException(pathKnown ? ErrorKind.INVALID_PARAMETER : ErrorKind.NOT_FOUND,
                 (pathKnown ? "Method " + exchange.getRequestMethod() + " is not allowed on " : "No such resource: ") + path);
     }

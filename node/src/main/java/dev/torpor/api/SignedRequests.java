@@ -6,8 +6,6 @@ import dev.torpor.TorporException;
 import dev.torpor.auth.Authenticator;
 import dev.torpor.auth.SigV4;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,14 +48,7 @@ final class SignedRequests {
     }
 
     private static byte[] readBody(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes((int) MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new TorporException(ErrorKind.REQUEST_TOO_LARGE, "Request must be smaller than " + MAX_BODY + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw new TorporException(ErrorKind.INVALID_PARAMETER, "could not read the request body", e);
-        }
+        return BoundedBody.read(exchange.getRequestBody(), MAX_BODY,
+                () -> new TorporException(ErrorKind.REQUEST_TOO_LARGE, "Request must be smaller than " + MAX_BODY + " bytes"));
     }
 }

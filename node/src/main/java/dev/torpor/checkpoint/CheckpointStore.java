@@ -77,6 +77,12 @@ public interface CheckpointStore {
      */
     Path quarantine(String instanceId);
 
+    /**
+     * The newest image of the instance begun and never completed (no manifest), newer than its complete ones: what a
+     * dump under way when the node was killed left. Recovery decides whether it is whole ({@link #commit} it) or not.
+     */
+    Optional<Path> unfinished(String instanceId);
+
     /** Removes what interrupted dumps left behind: directories without a manifest. */
     void sweepIncomplete();
 

@@ -191,6 +191,14 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<Path> unfinished(String instanceId) {
+        Path dir = root.resolve(instanceId);
+        return sequences(dir).stream().max(Comparator.naturalOrder())
+                .map(seq -> dir.resolve(Long.toString(seq)))
+                .filter(d -> !Files.exists(d.resolve(Manifest.FILE_NAME)));
+    }
+
+    @Override
     public void sweepIncomplete() {
         if (!Files.isDirectory(root)) return;
         try (Stream<Path> instances = Files.list(root)) {

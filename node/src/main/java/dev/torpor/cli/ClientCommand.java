@@ -25,7 +25,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (NodeClient node = new NodeClient(endpoint.url)) {
+        try (NodeClient node = new NodeClient(endpoint.url, endpoint.environment())) {
             return run(node);
         } catch (NodeClient.ApiError | NodeClient.Unreachable | UsageError e) {
             err().println(describe(e));

@@ -69,7 +69,7 @@ final class DeployCommand extends ClientCommand {
         FunctionConfiguration fn = node.updateFunctionCode(name, zip);
         if (memoryMiB != null || timeoutSeconds != null || environment != null) {
             node.updateFunctionConfiguration(name, new UpdateFunctionConfigurationRequest(null, timeoutSeconds, memoryMiB,
-                    environment == null ? null : new Environment(environment), null, null));
+                    environment == null ? null : new Environment(environment), null, null, null));
         }
         if (policy.given()) node.setPolicy(name, policy.change());
         return fn;

@@ -13,10 +13,10 @@ final class InstanceTable {
 
     static String of(List<InstanceView> instances) {
         Table t = new Table("FUNCTION", "INSTANCE", "STATE", "RESIDENT", "CHECKPOINT", "INVOCATIONS",
-                "CHECKPOINTS/RESTORES", "ADDRESS", "LAST ERROR");
+                "CHECKPOINTS/RESTORES", "ADDRESS", "STATE LOST", "LAST ERROR");
         for (InstanceView i : instances) {
             t.row(i.function(), i.instanceId(), i.state(), ByteSize.format(i.residentMemoryBytes()), image(i),
-                    i.invocations(), i.checkpoints() + "/" + i.restores(), i.address() == null ? "-" : i.address(),
+                    i.invocations(), i.checkpoints() + "/" + i.restores(), i.address() == null ? "-" : i.address(), lost(i),
                     Table.truncate(i.lastError(), ERROR_WIDTH));
         }
         return t.render();
@@ -26,6 +26,11 @@ final class InstanceTable {
     static String line(InstanceView i) {
         return i.instanceId() + " " + i.state() + ", resident " + ByteSize.format(i.residentMemoryBytes())
                 + ", checkpoint " + image(i);
+    }
+
+    /** Why the function's state was last lost on the instance, e.g. {@code timeout}; "-" when never. */
+    static String lost(InstanceView i) {
+        return i.stateLost() == null ? "-" : i.stateLost().reason().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The size of the instance's last checkpoint image; "-" when it has none. */

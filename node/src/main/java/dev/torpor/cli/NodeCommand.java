@@ -7,6 +7,7 @@ import dev.torpor.TorporException;
 import dev.torpor.node.ByteSize;
 import dev.torpor.node.Node;
 import dev.torpor.node.NodeConfig;
+import dev.torpor.tls.ClusterTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,11 +51,17 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --listen without --credentials: anyone who reaches the port may run code as root.")
     boolean insecure;
 
+    @Option(names = "--tls", paramLabel = "DIR",
+            description = "Serve HTTPS with the node certificate of DIR (from `torpor cluster add-node`), and let only members of its cluster call node-to-node endpoints; peers are then https://.")
+    Path tls;
+
     @Override
     public Integer call() throws Exception {
-        NodeConfig config = config();
+        NodeConfig config;
         try {
+            config = config();
             config.requireSafeListen();
+            config.requirePeersMatchTls();
             if (leaseTtlMs < 1 || leaseTtlMs > Lease.MAX_TTL.toMillis()) {
                 throw TorporException.invalid("--lease-ttl-ms must be from 1 to " + Lease.MAX_TTL.toMillis() + ", not " + leaseTtlMs);
             }
@@ -72,20 +79,21 @@ final class NodeCommand implements Callable<Integer> {
             node.close();
             stopped.countDown();
         }));
-        System.out.printf("torpor node %s listening on http://%s, data in %s, memory budget %s%n", config.nodeId(),
-                hostPort(node.address()), config.dataDir(), ByteSize.format(config.memoryBudgetBytes()));
+        System.out.printf("torpor node %s listening on %s://%s, data in %s, memory budget %s%n", config.nodeId(),
+                config.tls().isPresent() ? "https" : "http", hostPort(node.address()), config.dataDir(), ByteSize.format(config.memoryBudgetBytes()));
         stopped.await();
         return 0;
     }
 
     NodeConfig config() throws java.net.UnknownHostException {
         return new NodeConfig(
-                nodeId != null ? nodeId : java.net.InetAddress.getLocalHost().getHostName(),
+                nodeId != null ? nodeId : tls != null ? ClusterTls.load(tls).nodeId() : java.net.InetAddress.getLocalHost().getHostName(),
                 parseListen(listen), data.toAbsolutePath(),
                 memoryBudget != null ? ByteSize.parse(memoryBudget) : NodeConfig.defaultMemoryBudget(),
                 new LambdaAccount(region, LambdaAccount.DEFAULT.accountId()), runc,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
-                Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure);
+                Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure,
+                java.util.Optional.ofNullable(tls).map(Path::toAbsolutePath));
     }
 
     static InetSocketAddress parseListen(String hostPort) {

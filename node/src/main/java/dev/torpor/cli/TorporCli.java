@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Long-running functions on small devices: checkpointed to disk while they wait.",
         subcommands = {NodeCommand.class, MigrateCommand.class, DeployCommand.class, InvokeCommand.class, PsCommand.class, FunctionsCommand.class,
                 RmCommand.class, CheckpointCommand.class, RestoreCommand.class, LogsCommand.class, PolicyCommand.class,
-                InfoCommand.class, DemoCommand.class})
+                InfoCommand.class, UiCommand.class, DemoCommand.class, ClusterCommand.class})
 public final class TorporCli {
     public static void main(String[] args) {
         System.exit(new CommandLine(new TorporCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));

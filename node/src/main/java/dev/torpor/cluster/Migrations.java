@@ -9,6 +9,7 @@ import dev.torpor.checkpoint.Compatibility;
 import dev.torpor.checkpoint.FormatVersions;
 import dev.torpor.checkpoint.EagerPart;
 import dev.torpor.checkpoint.ImageArchive;
+import dev.torpor.checkpoint.criu.PagemapEntry;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
@@ -62,11 +63,13 @@ public final class Migrations {
     private final Locations locations;
     private final PageServing pages;
     private final MigrationSupport support;
+    private final MoveJournal journal;
     /** Functions being moved, until the target has taken over their invocations. */
     private final Map<String, CountDownLatch> moving = new ConcurrentHashMap<>();
 
     public Migrations(Membership membership, PeerClient peers, InstanceManager instances, Deployments deployments,
-                      CodeStore code, Locations locations, PageServing pages, MigrationSupport support) {
+                      CodeStore code, Locations locations, PageServing pages, MigrationSupport support, MoveJournal journal) {
+        this.journal = journal;
         this.pages = pages;
         this.support = support;
         this.membership = membership;
@@ -138,12 +141,15 @@ public final class Migrations {
         EagerPart.Made eager = null;
         PageServing.Offer offer = null;
         AtomicReference<BoundedInputStream> sent = new AtomicReference<>();
-        String path = "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name();
+        String path = "/torpor/v1/migrations/" + s.id() + "/image?function=" + fn.name() + "&from=" + membership.selfId();
+        // Before the target can run it: should this node die from here on, it settles the move when it starts again
+        // (UnsettledDepartures) rather than serve its own copy beside the target's.
+        journal.begin(new MoveJournal.Move(s.id(), fn.name(), target.id(), MoveJournal.Side.SOURCE));
         try {
             if (mode == MigrationMode.POST_COPY) {
                 eager = EagerPart.of(image);
                 sending = eager.image();
-                offer = pages.open(s.id(), image.dir(), compress);
+                offer = pages.open(s.id(), image.dir(), compress, eager.split().lazyPages() * PagemapEntry.PAGE_SIZE);
                 path += "&postCopyFrom=" + membership.selfId();
                 LOG.log(System.Logger.Level.INFO, "post-copy of {0}: {1} pages go now, {2} follow (dump {3} ms, cut {4} ms)", s.id(),
                         eager.split().eagerPages(), eager.split().lazyPages(), TimeUnit.NANOSECONDS.toMillis(dumped - t0),
@@ -158,6 +164,7 @@ public final class Migrations {
             pages.close(s.id());
             instances.endMigration(s.id(), false);
             if (wasRunning) restoreHere(s.id());
+            journal.end(s.id());
             throw new TorporException(e.kind(), "moving " + s.id() + " to " + target.id() + " failed; it stays on "
                     + membership.selfId() + ": " + e.getMessage(), e);
         } finally {
@@ -168,6 +175,7 @@ public final class Migrations {
         handOver.run(); // invocations here go to the target from now on
         long lazyWireBytes = offer == null ? 0 : awaitPages(s, fn, target, offer);
         instances.endMigration(s.id(), true);
+        journal.end(s.id());
         MigrationReport report = new MigrationReport(s.id(), fn.name(), membership.selfId(), target.id(), mode, imageBytes,
                 sent.get().getCount() + lazyWireBytes, compress, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), frozen);
         LOG.log(System.Logger.Level.INFO, "{0}", report);
@@ -175,9 +183,11 @@ public final class Migrations {
     }
 
     /**
-     * Serves the pages the target pulls until it has all of them. If it gives up, or stops answering, its copy is
-     * gone: the instance comes back here from the image it left with (what it did on the target since is lost, and
-     * the error says so).
+     * Serves the pages the target pulls until it has all of them, asking it every second how it holds the instance.
+     * If it gives up, or no longer holds it (killed and restarted: it discards a partial copy), or stops answering
+     * before it could have every page, its copy is gone: the instance comes back here from the image it left with
+     * (what it did on the target since is lost, and the error says so). A target silent after it could have had every
+     * page may run the only copy that is whole and current: this node waits for it to say, and never runs a second.
      */
     private long awaitPages(Instance.Snapshot s, FunctionDefinition fn, PeerNode target, PageServing.Offer offer)
             throws InterruptedException {
@@ -189,7 +199,11 @@ public final class Migrations {
                     offer.done.get(WATCH.toMillis(), TimeUnit.MILLISECONDS);
                     return offer.wireBytes.get();
                 } catch (TimeoutException e) {
-                    silent = answers(target) ? 0 : silent + 1;
+                    Optional<TargetCopy> copy = TargetCopy.ask(peers, target, s.id(), WATCH);
+                    if (copy.isPresent() && copy.get().whole()) return offer.wireBytes.get(); // its word that it finished was lost
+                    if (copy.isPresent() && !copy.get().held()) throw new TorporException(ErrorKind.FAILED, "node " + target.id() + " no longer holds it");
+                    silent = copy.isPresent() ? 0 : silent + 1;
+                    if (offer.targetMayBeWhole()) continue;
                     if (silent >= WATCH_MISSES) throw new TorporException(ErrorKind.FAILED, "node " + target.id() + " stopped answering");
                     if (System.nanoTime() > deadline) throw TorporException.timedOut("no word from " + target.id() + " in " + TRANSFER);
                 }
@@ -203,15 +217,6 @@ public final class Migrations {
                     + why + "); it runs on " + membership.selfId() + " again from its state at the move", e);
         } finally {
             pages.close(s.id());
-        }
-    }
-
-    private boolean answers(PeerNode target) {
-        try {
-            peers.call(target, "GET", "/torpor/v1/node", null, WATCH);
-            return true;
-        } catch (TorporException e) {
-            return false;
         }
     }
 

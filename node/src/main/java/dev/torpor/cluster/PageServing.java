@@ -20,24 +20,37 @@ public final class PageServing {
     /** Pages on the wire (zstd-compressed unless the move was asked not to be), with the raw pages' CRC32C. */
     public record Piece(byte[] body, boolean zstd, int rawLength, long crc32c) {}
 
-    /** One instance's pages on offer: how many bytes left, and when the target is done with them. */
+    /** One instance's pages on offer: how many bytes were sent, and when the target is done with them. */
     static final class Offer {
         final PageIndex pages;
         final boolean compress;
         final AtomicLong wireBytes = new AtomicLong();
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final long lazyBytes;
+        private final AtomicLong rawBytes = new AtomicLong();
 
-        Offer(PageIndex pages, boolean compress) {
+        Offer(PageIndex pages, boolean compress, long lazyBytes) {
             this.pages = pages;
             this.compress = compress;
+            this.lazyBytes = lazyBytes;
+        }
+
+        /**
+         * Whether the target may have every page by now: until as many bytes as there are lazy pages were served it
+         * cannot, so a target that goes silent before holds no whole copy (a page asked twice only makes this true
+         * sooner, the safe way).
+         */
+        boolean targetMayBeWhole() {
+            return rawBytes.get() >= lazyBytes;
         }
     }
 
     private static final int ZSTD_LEVEL = 1;
     private final Map<String, Offer> offers = new ConcurrentHashMap<>();
 
-    Offer open(String instanceId, Path fullImage, boolean compress) {
-        Offer o = new Offer(new PageIndex(fullImage), compress);
+    /** {@code lazyBytes}: what the target is to pull, all told. */
+    Offer open(String instanceId, Path fullImage, boolean compress, long lazyBytes) {
+        Offer o = new Offer(new PageIndex(fullImage), compress, lazyBytes);
         offers.put(instanceId, o);
         return o;
     }
@@ -55,6 +68,7 @@ public final class PageServing {
         crc.update(raw);
         byte[] body = o.compress ? Zstd.compress(raw, ZSTD_LEVEL) : raw;
         o.wireBytes.addAndGet(body.length);
+        o.rawBytes.addAndGet(raw.length);
         return new Piece(body, o.compress, raw.length, crc.getValue());
     }
 

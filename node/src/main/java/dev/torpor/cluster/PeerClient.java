@@ -19,8 +19,12 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
-/** This node speaking to another's API: plain HTTP, errors turned back into the kinds the peer reported. */
+/**
+ * This node speaking to another's API, errors turned back into the kinds the peer reported: plain HTTP, or in a
+ * cluster with certificates mutual TLS, presenting this node's certificate and trusting only the cluster CA.
+ */
 public final class PeerClient {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -34,18 +38,21 @@ public final class PeerClient {
     private static final int MAX_IN_FLIGHT = 64;
     private static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     /** The node's own key, on a node whose peers check signatures. */
     private final Optional<RequestSigner> signer;
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final Duration queueWait;
 
-    public PeerClient(Optional<RequestSigner> signer) {
-        this(signer, MAX_IN_FLIGHT, QUEUE_WAIT);
+    public PeerClient(Optional<RequestSigner> signer, Optional<SSLContext> mutualTls) {
+        this(signer, mutualTls, MAX_IN_FLIGHT, QUEUE_WAIT);
     }
 
-    PeerClient(Optional<RequestSigner> signer, int maxInFlight, Duration queueWait) {
+    PeerClient(Optional<RequestSigner> signer, Optional<SSLContext> mutualTls, int maxInFlight, Duration queueWait) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        mutualTls.ifPresent(http::sslContext);
+        this.http = http.build();
         this.signer = signer;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);

@@ -18,8 +18,11 @@ final class RemotePages implements CriuPageServer.PageSource {
     private final PeerNode source;
     private final String instanceId;
     private final AtomicLong pulled = new AtomicLong();
+    private final Runnable lost;
 
-    RemotePages(PeerClient peers, PeerNode source, String instanceId) {
+    /** {@code lost} runs when a page cannot be had, before CRIU is told. */
+    RemotePages(PeerClient peers, PeerNode source, String instanceId, Runnable lost) {
+        this.lost = lost;
         this.peers = peers;
         this.source = source;
         this.instanceId = instanceId;
@@ -27,6 +30,19 @@ final class RemotePages implements CriuPageServer.PageSource {
 
     @Override
     public byte[] read(long pid, long vaddr, int count) throws IOException {
+        try {
+            return pull(pid, vaddr, count);
+        } catch (IOException | RuntimeException e) {
+            try {
+                lost.run();
+            } catch (RuntimeException dropping) {
+                e.addSuppressed(dropping);
+            }
+            throw e;
+        }
+    }
+
+    private byte[] pull(long pid, long vaddr, int count) throws IOException {
         HttpResponse<byte[]> r = peers.send(source, "GET", "/torpor/v1/migrations/" + instanceId + "/pages?pid=" + pid
                 + "&vaddr=" + vaddr + "&count=" + count, Map.of(), null, CALL);
         if (r.statusCode() != 200) throw new IOException("node " + source.id() + " answered " + r.statusCode() + " for pages of " + instanceId);

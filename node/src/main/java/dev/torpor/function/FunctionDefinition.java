@@ -54,6 +54,12 @@ public record FunctionDefinition(
                 reservedConcurrency, sha256, size, newRevision, newRevisionId, now);
     }
 
+    /** The same definition stored anew: a new RevisionId, as every change gets, so a caller's stale one is caught. */
+    public FunctionDefinition revised(String newRevisionId, Instant now) {
+        return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment, tags,
+                reservedConcurrency, codeSha256, codeSize, revision, newRevisionId, now);
+    }
+
     public FunctionDefinition withTags(Map<String, String> newTags, Instant now) {
         return new FunctionDefinition(name, runtime, handler, description, memoryMiB, timeoutSeconds, environment,
                 newTags, reservedConcurrency, codeSha256, codeSize, revision, revisionId, now);

@@ -15,9 +15,7 @@ import java.util.regex.Pattern;
  * deploy on Lambda too.
  */
 public final class FunctionRules {
-    /** Custom runtimes only: Torpor runs the zip's own {@code bootstrap}, not a managed language runtime. */
-    public static final List<String> RUNTIMES = List.of("provided.al2023", "provided.al2", "provided");
-    private static final Set<String> RUNTIME_SET = Set.copyOf(RUNTIMES);
+    public static final List<String> RUNTIMES = LambdaRuntime.ALL.stream().map(LambdaRuntime::id).toList();
     /** Lambda's own rule, which refuses one-letter names too. */
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]+");
     private static final int ENV_MAX_BYTES = 4096;
@@ -81,11 +79,12 @@ public final class FunctionRules {
     }
 
     public static String runtime(String runtime) {
-        if (!RUNTIME_SET.contains(runtime)) {
-            throw TorporException.invalid("Runtime " + runtime + " is not supported: Torpor runs custom runtimes only ("
-                    + String.join(", ", RUNTIMES) + "), so the zip must hold an executable bootstrap at its top level");
-        }
+        if (LambdaRuntime.of(runtime).isEmpty()) throw unsupportedRuntime(runtime);
         return runtime;
+    }
+
+    static TorporException unsupportedRuntime(String runtime) {
+        return TorporException.invalid("Runtime " + runtime + " is not supported: Torpor runs " + String.join(", ", RUNTIMES));
     }
 
     public static Map<String, String> environment(Map<String, String> variables) {

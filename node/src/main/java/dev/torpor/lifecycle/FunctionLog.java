@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +20,8 @@ public final class FunctionLog extends OutputStream {
     private OutputStream out;
     private long size;
     private boolean closed;
+    /** Bytes of output the file could not take since it last could. */
+    private long dropped;
 
     public FunctionLog(Path file, long maxBytes) {
         this.file = file;
@@ -30,16 +33,40 @@ public final class FunctionLog extends OutputStream {
     }
 
     @Override
-    public synchronized void write(int b) throws IOException {
+    public synchronized void write(int b) {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /**
+     * Output the file cannot take (a full disk) is dropped and counted, never thrown: the pipe's reader would stop, and
+     * the function die of a broken pipe at its next print. Once the file takes writes again it says what was dropped.
+     */
     @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
+    public synchronized void write(byte[] b, int off, int len) {
         if (closed) return; // the instance is gone: its last output must not bring the file back
-        if (out == null || size + len > maxBytes) roll();
-        out.write(b, off, len);
-        size += len;
+        try {
+            if (out == null || size + len > maxBytes) roll();
+            if (dropped > 0) {
+                byte[] note = ("[torpor: " + dropped + " bytes of output dropped: the log could not be written (disk full?)]\n").getBytes(StandardCharsets.UTF_8);
+                out.write(note);
+                size += note.length;
+                dropped = 0;
+            }
+            out.write(b, off, len);
+            size += len;
+        } catch (IOException e) {
+            dropped += len;
+            closeQuietly(); // reopened, at its true size, on the next write
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (out != null) out.close();
+        } catch (IOException e) {
+            // what it held is counted as dropped already
+        }
+        out = null;
     }
 
     @Override

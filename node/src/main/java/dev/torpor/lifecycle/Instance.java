@@ -34,6 +34,7 @@ public final class Instance {
     private long invocations;
     private long imageBytes;
     private String lastError;
+    private StateLoss lost;
     private final List<InstanceState> history = new ArrayList<>();
 
     public Instance(String id, String function, int revision, long memoryBytes, InstanceState state, Instant now) {
@@ -168,6 +169,17 @@ public final class Instance {
         }
     }
 
+    /** The instance's state is gone, for {@code loss}; its detail is the last error too. */
+    void recordLoss(StateLoss loss) {
+        lock.lock();
+        try {
+            lost = loss;
+            lastError = loss.detail();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void recordImageBytes(long bytes) {
         lock.lock();
         try {
@@ -198,14 +210,15 @@ public final class Instance {
         lock.lock();
         try {
             return new Snapshot(id, function, revision, memoryBytes, state, since, lastUsed, transitions, holder != null,
-                    checkpoints, restores, invocations, imageBytes, lastError, List.copyOf(history));
+                    checkpoints, restores, invocations, imageBytes, lastError, List.copyOf(history), lost);
         } finally {
             lock.unlock();
         }
     }
 
     /** Restores counters of an instance read back from the node's database. */
-    void restoreCounters(long checkpoints, long restores, long invocations, long imageBytes, String lastError) {
+    void restoreCounters(long checkpoints, long restores, long invocations, long imageBytes, String lastError,
+                         StateLoss lost) {
         lock.lock();
         try {
             this.checkpoints = checkpoints;
@@ -213,6 +226,7 @@ public final class Instance {
             this.invocations = invocations;
             this.imageBytes = imageBytes;
             this.lastError = lastError;
+            this.lost = lost;
         } finally {
             lock.unlock();
         }
@@ -233,5 +247,7 @@ public final class Instance {
             long invocations,
             long imageBytes,
             String lastError,
-            List<InstanceState> history) {}
+            List<InstanceState> history,
+            /** The last loss of the function's state on this instance; null when none. */
+            StateLoss lost) {}
 }

@@ -26,10 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -45,7 +43,7 @@ public final class InstanceManager implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
     private final MemoryBudget budget;
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final Settings settings;
@@ -58,25 +56,27 @@ public final class InstanceManager implements AutoCloseable {
     private final MemoryRoom room;
     private final Admission admission;
     private final BackupCopies copies;
+    private final Dispatch dispatch;
 
     public InstanceManager(ContainerRuntime runtime, CheckpointStore images, MemoryBudget budget, InstanceStore store,
                            LifecycleObserver observer, Clock clock, ScheduledExecutorService timers, Settings settings,
                            Function<String, Optional<FunctionDefinition>> functions,
-                           Function<FunctionDefinition, Path> codeDirs) {
+                           Function<FunctionDefinition, dev.torpor.function.Launch> launches) {
         this.runtime = runtime;
         this.images = images;
         this.budget = budget;
-        this.store = store;
+        this.store = new DeferringInstanceStore(store);
         this.clock = clock;
         this.timers = timers;
         this.settings = settings;
         this.functions = functions;
         this.observer = observer;
-        this.ops = new InstanceOperations(runtime, images, budget, store, observer, clock);
-        this.live = new LiveInstances(store, settings.instancesDir(), settings.region(), codeDirs, clock, this::onWaiting, this::onExit);
+        this.ops = new InstanceOperations(runtime, images, budget, this.store, observer, clock);
+        this.live = new LiveInstances(this.store, settings.instancesDir(), settings.region(), launches, clock, this::onWaiting, this::onExit);
         this.room = new MemoryRoom(budget, ops, clock, settings.admissionTimeout(), live.byId(), this::policy, functions);
         this.admission = new Admission(room, observer, settings.admissionTimeout());
         this.copies = new BackupCopies(ops, images, clock, this::scheduleIdle);
+        this.dispatch = new Dispatch(ops, clock);
     }
 
     public MigrationSupport migrationSupport() {
@@ -114,7 +114,7 @@ public final class InstanceManager implements AutoCloseable {
                 Optional<Serving> serving = claimOrStart(fn, gate);
                 if (serving.isEmpty()) {
                     woke = Wake.START;
-                    return RuntimeApiRenderer.initError("the function could not be started: " + live.lastError(fn.name()).orElse("unknown"));
+                    return live.startFailure(fn.name());
                 }
                 LiveInstance inst = serving.get().inst();
                 try (Claim claim = serving.get().claim()) {
@@ -122,7 +122,7 @@ public final class InstanceManager implements AutoCloseable {
                     Wake how = wake(inst, claim, fn, gate);
                     if (woke == Wake.WARM) woke = how;
                     gate.check(fn.name());
-                    Answer answer = dispatch(inst, fn, inv);
+                    Dispatch.Answer answer = dispatch.run(inst, fn, inv);
                     try {
                         gate.check(fn.name());
                     } catch (TorporException e) {
@@ -141,9 +141,6 @@ public final class InstanceManager implements AutoCloseable {
             }
         }
     }
-
-    /** What the function answered and how its invocation ended. */
-    private record Answer(InvocationResult result, Outcome outcome) {}
 
     /** An instance an invocation holds the claim of. */
     private record Serving(LiveInstance inst, Claim claim, boolean started) {}
@@ -223,28 +220,6 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    private Answer dispatch(LiveInstance inst, FunctionDefinition fn, Invocation arrived) throws InterruptedException {
-        ops.transition(inst, LifecycleEvent.DISPATCH);
-        Invocation inv = arrived.dispatchedAt(System.currentTimeMillis()); // the Timeout covers the handler alone
-        inst.session.deliver(inv, inst.channel);
-        long left = Math.max(1, inv.deadlineEpochMillis() - System.currentTimeMillis());
-        try {
-            InvocationResult result = inv.result().get(left, TimeUnit.MILLISECONDS);
-            return new Answer(result, result.functionError() == null ? Outcome.OK : Outcome.FUNCTION_ERROR);
-        } catch (TimeoutException e) {
-            InvocationResult timedOut = RuntimeApiRenderer.timedOut(clock.instant(), inv.requestId(), fn.timeoutSeconds());
-            inst.session.abandon(timedOut);
-            // Like Lambda: a timed-out sandbox is torn down; the next event starts afresh.
-            inst.instance.recordError("timed out after " + fn.timeoutSeconds() + " s; instance stopped");
-            ops.stop(inst, LifecycleEvent.FAIL);
-            return new Answer(timedOut, Outcome.TIMEOUT);
-        } catch (ExecutionException e) {
-            // the event never reached the function (its relay channel closed): say so, as the session did
-            if (e.getCause() instanceof TorporException t) throw t;
-            throw new TorporException(ErrorKind.FAILED, "invocation failed", e.getCause());
-        }
-    }
-
     // ---- idle policy -------------------------------------------------------------------------------------------
 
     private void scheduleIdle(LiveInstance inst) {
@@ -304,7 +279,7 @@ public final class InstanceManager implements AutoCloseable {
 
     private void onExit(LiveInstance inst, int status) {
         if (inst.instance.snapshot().state().resident()) {
-            ops.fail(inst, "function process exited with status " + status);
+            ops.lose(inst, StateLoss.ofExit(status), "function process exited with status " + status);
         }
     }
 

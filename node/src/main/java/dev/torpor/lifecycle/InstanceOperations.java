@@ -149,7 +149,7 @@ final class InstanceOperations {
         if (completing.isCompletedExceptionally()) { // a store that completes at once, and failed
             TorporException e = commitFailure(completing.exceptionNow());
             images.discard(image);
-            fail(live, "checkpoint image could not be completed: " + why(e));
+            lose(live, StateLoss.Reason.UNFINISHED_IMAGE, "checkpoint image could not be completed: " + why(e));
             throw e;
         }
         transition(live, LifecycleEvent.CHECKPOINTED);
@@ -163,7 +163,7 @@ final class InstanceOperations {
             }
             images.discard(image);
             if (live.instance.snapshot().state() == InstanceState.CHECKPOINTED) {
-                fail(live, "checkpoint image could not be completed: " + why(commitFailure(e)));
+                lose(live, StateLoss.Reason.UNFINISHED_IMAGE, "checkpoint image could not be completed: " + why(commitFailure(e)));
             }
         });
     }
@@ -283,10 +283,21 @@ final class InstanceOperations {
     void quarantine(LiveInstance live, String operation, TorporException damage) {
         Path where = images.quarantine(live.id());
         String why = operation + " refused, the image is damaged and quarantined in " + where + ": " + damage.detail();
-        live.instance.recordError(why);
         observer.imageQuarantined(live.instance.snapshot(), where);
         observer.operationFailed(live.instance.snapshot(), operation, why);
+        lose(live, StateLoss.Reason.DAMAGED_IMAGE, why);
+    }
+
+    /**
+     * Ends an instance whose state is gone by design ({@link StateLoss}): its record says what and why, and the
+     * observers count and log it.
+     */
+    void lose(LiveInstance live, StateLoss.Reason reason, String what) {
+        StateLoss loss = new StateLoss(reason, what, clock.instant());
+        live.instance.recordLoss(loss);
         stop(live, LifecycleEvent.FAIL);
+        store.save(live.instance.snapshot()); // stop records nothing of an instance already FAILED
+        observer.stateLost(live.instance.snapshot(), loss);
     }
 
     void fail(LiveInstance live, String why) {
@@ -302,8 +313,13 @@ final class InstanceOperations {
     }
 
     private Manifest manifest(LiveInstance live, FunctionDefinition fn, Instant createdAt) {
-        return new Manifest(FormatVersions.IMAGE, fn.name(), live.id(), fn.revision(), fn.codeSha256(),
-                live.instance.memoryBytes(), createdAt, versions.runtime(), versions.criu(), versions.kernel(),
+        return manifest(live.id(), live.instance.memoryBytes(), fn, createdAt);
+    }
+
+    /** What an image of the instance dumped here says of itself; its files are listed when it is committed. */
+    Manifest manifest(String instanceId, long memoryBytes, FunctionDefinition fn, Instant createdAt) {
+        return new Manifest(FormatVersions.IMAGE, fn.name(), instanceId, fn.revision(), fn.codeSha256(),
+                memoryBytes, createdAt, versions.runtime(), versions.criu(), versions.kernel(),
                 versions.architecture(), java.util.List.of());
     }
 }

@@ -36,6 +36,9 @@ public interface LifecycleObserver {
     /** A damaged image of the instance was moved to {@code where}, out of use. */
     default void imageQuarantined(Instance.Snapshot instance, Path where) {}
 
+    /** The instance's state was lost by design ({@link StateLoss}); the instance is FAILED. */
+    default void stateLost(Instance.Snapshot instance, StateLoss loss) {}
+
     /** Both observers hear everything, {@code this} first. */
     default LifecycleObserver and(LifecycleObserver other) {
         LifecycleObserver first = this;
@@ -50,6 +53,7 @@ public interface LifecycleObserver {
             @Override public void invoked(String f, Wake w, Outcome o, Duration t) { first.invoked(f, w, o, t); other.invoked(f, w, o, t); }
             @Override public void throttled(String f, Throttle r) { first.throttled(f, r); other.throttled(f, r); }
             @Override public void imageQuarantined(Instance.Snapshot i, Path where) { first.imageQuarantined(i, where); other.imageQuarantined(i, where); }
+            @Override public void stateLost(Instance.Snapshot i, StateLoss l) { first.stateLost(i, l); other.stateLost(i, l); }
         };
     }
 }

@@ -5,8 +5,10 @@ import dev.torpor.TorporException;
 import dev.torpor.runtimeapi.RelayChannel;
 import dev.torpor.runtimeapi.RuntimeApiSession;
 import dev.torpor.runtime.ContainerSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ final class LiveInstance implements RuntimeApiSession.Events {
     private final Runnable onWaiting;
     private final IntConsumer onExit;
     private volatile Instant checkpointsRefusedUntil = Instant.MIN;
+    /** What the function's runtime reported through {@code /init/error}, as it sent it; null if it did not. */
+    private volatile byte[] initError;
     /** After a post-copy restore: until every page has arrived, a dump would miss the ones still away. */
     private volatile CompletableFuture<Void> pagesArriving = CompletableFuture.completedFuture(null);
 
@@ -84,7 +88,12 @@ final class LiveInstance implements RuntimeApiSession.Events {
 
     @Override
     public void initFailed(String errorType, String message) {
+        initError = message.getBytes(StandardCharsets.UTF_8);
         instance.recordError("init failed (" + errorType + "): " + message);
+    }
+
+    Optional<byte[]> initError() {
+        return Optional.ofNullable(initError);
     }
 
     @Override

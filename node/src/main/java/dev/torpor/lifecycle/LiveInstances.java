@@ -2,9 +2,12 @@ package dev.torpor.lifecycle;
 
 import dev.torpor.TorporException;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.InvocationResult;
 import dev.torpor.function.LambdaEnvironment;
+import dev.torpor.function.Launch;
 import dev.torpor.function.NetworkMode;
 import dev.torpor.runtime.ContainerSpec;
+import dev.torpor.runtimeapi.RuntimeApiRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -32,21 +35,21 @@ final class LiveInstances {
     private static final long LOG_MAX_BYTES = 1 << 20;
 
     private final Map<String, LiveInstance> byId = new ConcurrentHashMap<>();
-    private final InstanceStore store;
+    private final DeferringInstanceStore store;
     private final Path instancesDir;
     private final String region;
-    private final Function<FunctionDefinition, Path> codeDirs;
+    private final Function<FunctionDefinition, Launch> launches;
     private final Clock clock;
     private final Consumer<LiveInstance> onWaiting;
     private final ObjIntConsumer<LiveInstance> onExit;
 
     /** {@code onWaiting} and {@code onExit} hear what each instance's relay reports. */
-    LiveInstances(InstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Path> codeDirs,
+    LiveInstances(DeferringInstanceStore store, Path instancesDir, String region, Function<FunctionDefinition, Launch> launches,
                   Clock clock, Consumer<LiveInstance> onWaiting, ObjIntConsumer<LiveInstance> onExit) {
         this.store = store;
         this.instancesDir = instancesDir;
         this.region = region;
-        this.codeDirs = codeDirs;
+        this.launches = launches;
         this.clock = clock;
         this.onWaiting = onWaiting;
         this.onExit = onExit;
@@ -58,17 +61,18 @@ final class LiveInstances {
         return new Instance(id, fn.name(), fn.revision(), fn.memoryBytes(), InstanceState.STARTING, clock.instant());
     }
 
-    /** Holds {@code instance} from now on, and saves its record. */
+    /** Holds {@code instance} from now on, once its record is saved; throws, holding nothing, when it cannot be. */
     LiveInstance takeIn(Instance instance, FunctionDefinition fn) {
         Path dir = instancesDir.resolve(instance.id());
-        ContainerSpec spec = new ContainerSpec(instance.id(), codeDirs.apply(fn), dir.resolve("channel"),
-                List.of(ContainerSpec.CODE_MOUNT + "/bootstrap"), LambdaEnvironment.of(fn, region), fn.memoryBytes(),
+        Launch launch = launches.apply(fn);
+        ContainerSpec spec = new ContainerSpec(instance.id(), launch.codeDir(), launch.runtimeDir(), dir.resolve("channel"),
+                launch.command(), LambdaEnvironment.of(fn, region, instance.id(), clock.instant()), fn.memoryBytes(),
                 fn.networkMode() == NetworkMode.OUTBOUND ? ContainerSpec.Network.OUTBOUND : ContainerSpec.Network.NONE);
+        store.saveNow(instance.snapshot()); // first: an instance the node cannot record is refused, nothing held
         LiveInstance[] self = new LiveInstance[1];
         self[0] = new LiveInstance(instance, spec, new FunctionLog(dir.resolve("output.log"), LOG_MAX_BYTES),
                 () -> onWaiting.accept(self[0]), status -> onExit.accept(self[0], status));
         byId.put(instance.id(), self[0]);
-        store.save(instance.snapshot());
         return self[0];
     }
 
@@ -132,6 +136,18 @@ final class LiveInstances {
             case PAUSED, PAUSING, RESUMING -> 2;
             default -> 3;
         };
+    }
+
+    /**
+     * The answer to an invocation for which no instance could start, as Lambda gives it: the runtime's own init error
+     * ({@code {errorMessage, errorType, …}}) when it reported one, else what the node saw go wrong.
+     */
+    InvocationResult startFailure(String function) {
+        return byId.values().stream()
+                .filter(l -> l.instance.function().equals(function) && l.initError().isPresent())
+                .max(Comparator.comparing(l -> l.instance.snapshot().since()))
+                .map(l -> InvocationResult.unhandled(l.initError().orElseThrow()))
+                .orElseGet(() -> RuntimeApiRenderer.initError("the function could not be started: " + lastError(function).orElse("unknown")));
     }
 
     /** The newest error of any instance of the function, for an invocation that found none of them working. */

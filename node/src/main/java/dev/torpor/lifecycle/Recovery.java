@@ -26,6 +26,7 @@ final class Recovery {
     private final Function<String, Optional<FunctionDefinition>> functions;
     private final Duration initTimeout;
     private final Clock clock;
+    private final InterruptedDumps interrupted;
 
     Recovery(ContainerRuntime runtime, CheckpointStore images, InstanceStore store, MemoryBudget budget, InstanceOperations ops,
              LiveInstances live, Function<String, Optional<FunctionDefinition>> functions, Clock clock, Duration initTimeout) {
@@ -38,6 +39,7 @@ final class Recovery {
         this.live = live;
         this.functions = functions;
         this.initTimeout = initTimeout;
+        this.interrupted = new InterruptedDumps(runtime, images, ops);
     }
 
     /**
@@ -45,10 +47,11 @@ final class Recovery {
      * Containers left running are taken back through a checkpoint, which also gives them fresh output pipes (the old
      * ones ended with the old agent); those that cannot be checkpointed are stopped. An image found damaged (its
      * manifest unreadable, a file missing or resized) is quarantined and its instance listed FAILED, saying why; one
-     * instance that cannot be taken back never keeps the others down. Nothing else is left behind.
+     * instance that cannot be taken back never keeps the others down. A checkpoint the node was killed in is settled
+     * first ({@link InterruptedDumps}). Nothing else is left behind.
      */
     void run() throws InterruptedException {
-        images.sweepIncomplete();
+        runtime.awaitLeftoverCommands(); // a killed node's dumps run on: their outcome is read once they end
         List<String> running = runtime.list();
         for (Instance.Snapshot s : store.loadAll()) {
             try {
@@ -57,6 +60,8 @@ final class Recovery {
                 LOG.log(System.Logger.Level.ERROR, "instance " + s.id() + " could not be taken back after a restart", e);
             }
         }
+        images.awaitCommits(); // of the checkpoints that took running containers back, not to be swept
+        images.sweepIncomplete(); // the dumps left unfinished that were not adopted
         for (String id : running) {
             if (!live.holds(id)) runtime.remove(id);
         }
@@ -69,9 +74,10 @@ final class Recovery {
             drop(s.id());
             return;
         }
+        interrupted.settle(s, fn.get(), running);
         InstanceState state = running ? InstanceState.STARTING : InstanceState.CHECKPOINTED;
         Instance instance = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), state, clock.instant());
-        instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError());
+        instance.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), s.imageBytes(), s.lastError(), s.lost());
         if (running) {
             try (Claim claim = instance.tryClaim().orElseThrow()) { // before anyone else can see it
                 adopt(live.takeIn(instance, fn.get()), claim, fn.get());
@@ -87,10 +93,27 @@ final class Recovery {
             return;
         }
         if (image.isEmpty()) {
-            drop(s.id());
+            remember(s, fn.get());
             return;
         }
         live.takeIn(instance, fn.get());
+    }
+
+    /**
+     * An instance with neither process nor image: one that ended (moved, stopped) goes; any other is listed FAILED,
+     * its loss told unless its record already says it failed.
+     */
+    private void remember(Instance.Snapshot s, FunctionDefinition fn) {
+        if (s.state().terminal()) {
+            drop(s.id());
+            return;
+        }
+        Instance failed = new Instance(s.id(), s.function(), s.revision(), s.memoryBytes(), InstanceState.FAILED, clock.instant());
+        failed.restoreCounters(s.checkpoints(), s.restores(), s.invocations(), 0, s.lastError(), s.lost());
+        LiveInstance l = live.takeIn(failed, fn);
+        if (s.state() != InstanceState.FAILED) {
+            ops.lose(l, StateLoss.Reason.GONE_AT_RESTART, "its process ended while the node was down, and it had no checkpoint image");
+        }
     }
 
     /** What a previous run left of an instance that cannot come back: container, images and record. */
@@ -112,7 +135,7 @@ final class Recovery {
             }
             ops.checkpoint(l, fn);
         } catch (TorporException e) {
-            ops.fail(l, "could not be taken back after a restart: " + e.detail());
+            ops.lose(l, StateLoss.Reason.GONE_AT_RESTART, "could not be taken back after a restart: " + e.detail());
         }
     }
 }

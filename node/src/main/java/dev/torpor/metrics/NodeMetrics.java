@@ -1,6 +1,7 @@
 package dev.torpor.metrics;
 
 import dev.torpor.lifecycle.Instance;
+import dev.torpor.lifecycle.StateLoss;
 import dev.torpor.lifecycle.InstanceState;
 import dev.torpor.lifecycle.LifecycleObserver;
 import dev.torpor.lifecycle.MemoryBudget;
@@ -42,6 +43,10 @@ public final class NodeMetrics implements LifecycleObserver {
             .register(registry);
     private final Counter quarantined = Counter.builder().name("torpor_images_quarantined_total")
             .help("Damaged checkpoint images moved into quarantine").register(registry);
+    private final Counter statesLost = Counter.builder().name("torpor_state_lost_total")
+            .help("Instances whose function state was lost by design, by function and reason (crash, out_of_memory, "
+                    + "timeout, damaged_image, unfinished_image, gone_at_restart)")
+            .labelNames("function", "reason").register(registry);
 
     public NodeMetrics(MemoryBudget budget) {
         GaugeWithCallback.builder().name("torpor_memory_budget_bytes").help("The node's memory budget for functions")
@@ -123,6 +128,11 @@ public final class NodeMetrics implements LifecycleObserver {
     @Override
     public void imageQuarantined(Instance.Snapshot instance, Path where) {
         quarantined.inc();
+    }
+
+    @Override
+    public void stateLost(Instance.Snapshot instance, StateLoss loss) {
+        statesLost.labelValues(instance.function(), label(loss.reason())).inc();
     }
 
     public byte[] scrape() {

@@ -12,8 +12,11 @@ import dev.torpor.cluster.Membership;
 import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.Migrations;
 import dev.torpor.cluster.PageServing;
+import dev.torpor.cluster.PartialArrivals;
 import dev.torpor.cluster.PeerClient;
+import dev.torpor.cluster.UnsettledDepartures;
 import dev.torpor.function.CodeStore;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.MemoryBudget;
 import dev.torpor.runtime.ContainerRuntime;
@@ -21,6 +24,8 @@ import dev.torpor.runtime.oci.OciRuntimes;
 import dev.torpor.auth.Authenticator;
 import dev.torpor.auth.CredentialsFile;
 import dev.torpor.auth.RequestSigner;
+import dev.torpor.TorporException;
+import dev.torpor.tls.ClusterTls;
 import java.io.IOException;
 import java.util.Optional;
 import java.net.InetSocketAddress;
@@ -38,9 +43,11 @@ public final class Node implements AutoCloseable {
     private final BackupScheduler backupScheduler;
     private final BackupReceiver backups;
     private final Failover failover;
+    private final UnsettledDepartures departures;
 
     private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler,
-                 BackupReceiver backups, Failover failover) {
+                 BackupReceiver backups, Failover failover, UnsettledDepartures departures) {
+        this.departures = departures;
         this.failover = failover;
         this.database = database;
         this.instances = instances;
@@ -52,12 +59,19 @@ public final class Node implements AutoCloseable {
     /** Opens the node's data, takes back what a previous run left, and starts serving. */
     public static Node start(NodeConfig config) throws IOException, InterruptedException {
         config.requireSafeListen();
+        config.requirePeersMatchTls();
         Optional<CredentialsFile> keys = config.credentials().map(CredentialsFile::read);
+        Optional<ClusterTls> tls = config.tls().map(ClusterTls::load);
+        if (tls.isPresent() && !tls.get().nodeId().equals(config.nodeId())) {
+            throw TorporException.invalid("the certificate in " + config.tls().get() + " is node " + tls.get().nodeId()
+                    + "'s, not " + config.nodeId() + "'s: give --node-id " + tls.get().nodeId() + " or that node's certificate");
+        }
         // The functions' root filesystem is the system's own files, public and secret-free, and must stay readable
         // to an unprivileged function: it is left as it is (nothing else can reach it through the private --data).
         DataDir.secure(config.dataDir(), config.runtimeDir().resolve("rootfs"));
         NodeDatabase db = NodeDatabase.open(config.database());
         CodeStore code = CodeStore.atRoot(config.codeDir());
+        ManagedRuntimes runtimes = ManagedRuntimes.install(config.runtimeFilesDir());
         ContainerRuntime runtime = OciRuntimes.runc(config.runcBinary(), config.runtimeDir());
         CheckpointStore images = new DirectoryCheckpointStore(config.checkpointsDir());
         MemoryBudget budget = new MemoryBudget(config.memoryBudgetBytes());
@@ -65,30 +79,36 @@ public final class Node implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-timers").factory());
         InstanceManager instances = new InstanceManager(runtime, images, budget, db.instances(), metrics.and(new TransitionLog()), Clock.systemUTC(), timers,
                 new InstanceManager.Settings(config.instancesDir(), config.account().region(), config.initTimeout(), config.admissionTimeout()),
-                db.functions()::get, fn -> code.codeDir(fn.name(), fn.revision()));
+                db.functions()::get, fn -> runtimes.launch(fn, code.codeDir(fn.name(), fn.revision())));
         metrics.watchInstances(instances::list, () -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
+        // Before recovery could take back (checkpoint, serve) a copy that was still arriving when this node stopped.
+        PartialArrivals.discard(db.moves(), runtime, images, db.locations());
         instances.recover();
-        Deployments deployments = new Deployments(db.functions(), code, instances);
+        Deployments deployments = new Deployments(db.functions(), code, runtimes, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
         PeerClient peers = new PeerClient(keys.flatMap(CredentialsFile::own)
-                .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())));
+                .map(own -> new RequestSigner(own, config.account().region(), Clock.systemUTC())), tls.map(ClusterTls::clientContext));
         Migrations migrations = new Migrations(membership, peers, instances, deployments, code, db.locations(),
-                new PageServing(), runtime.migrationSupport());
-        MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations(), peers, runtime.migrationSupport());
+                new PageServing(), runtime.migrationSupport(), db.moves());
+        MigrationReceiver receiver = new MigrationReceiver(instances, deployments, images, db.locations(), peers,
+                runtime.migrationSupport(), db.moves());
         BackupReceiver backups = new BackupReceiver(config.backupsDir(), deployments, db.locations(), db.leases(), config.nodeId());
         // Started before the API: a backed-up function is refused until its lease is confirmed, never served unchecked.
         Failover failover = new Failover(membership, peers, instances, db.functions(), images, backups, db.locations(),
                 db.leases(), config.leaseTtl(), Clock.systemUTC(),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leases").factory()));
         failover.start();
-        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), VERSION, config.account(), deployments, instances, runtime, metrics,
+        ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), tls, VERSION, config.account(), deployments, instances, runtime, metrics,
                 membership, peers, migrations, receiver, backups, failover);
+        UnsettledDepartures departures = new UnsettledDepartures(db.moves(), db.locations(), membership, peers, instances,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("departures").factory()));
+        departures.start(); // before the API: a function whose move is unsettled is not served from the copy here
         api.start();
         BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
                 new DirectoryCheckpointStore(config.backupStagingDir()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();
-        return new Node(db, instances, api, backupScheduler, backups, failover);
+        return new Node(db, instances, api, backupScheduler, backups, failover, departures);
     }
 
     public InetSocketAddress address() {
@@ -104,6 +124,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         backupScheduler.close();
         failover.close();
+        departures.close();
         api.close();
         backups.close();
         instances.shutdown();

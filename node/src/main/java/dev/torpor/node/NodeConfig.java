@@ -22,7 +22,8 @@ public record NodeConfig(
         List<PeerNode> peers,
         Duration leaseTtl,
         Optional<Path> credentials,
-        boolean insecure) {
+        boolean insecure,
+        Optional<Path> tls) {
 
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
@@ -32,18 +33,33 @@ public record NodeConfig(
     /** A node with no peers and the usual settings: what the demo, the benchmark and in-process tests start. */
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
-                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false);
+                DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false,
+                Optional.empty());
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
-                credentials, insecure);
+                credentials, insecure, tls);
     }
 
     /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
     public NodeConfig withCredentials(Path file) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, Optional.of(file), insecure);
+                peers, leaseTtl, Optional.of(file), insecure, tls);
+    }
+
+    /**
+     * A node with TLS between its peers reaches them over https and only https: a peer's plain http address would
+     * send node-to-node calls, images included, to whoever answers there.
+     */
+    public void requirePeersMatchTls() {
+        String scheme = tls.isPresent() ? "https" : "http";
+        for (PeerNode p : peers) {
+            if (!p.endpoint().getScheme().equals(scheme)) {
+                throw TorporException.invalid("peer " + p.id() + " is at " + p.endpoint() + ", but a node "
+                        + (tls.isPresent() ? "with --tls reaches its peers over https only" : "without --tls has no certificate for https"));
+            }
+        }
     }
 
     /**
@@ -89,6 +105,11 @@ public record NodeConfig(
     /** This node's own backup dumps while they are being shipped. */
     public Path backupStagingDir() {
         return dataDir.resolve("backup-staging");
+    }
+
+    /** Torpor's side of the managed runtimes, mounted into every container at /var/runtime. */
+    public Path runtimeFilesDir() {
+        return dataDir.resolve("runtimes");
     }
 
     public Path runtimeDir() {

@@ -6,6 +6,7 @@ import dev.torpor.function.FunctionDefinition;
 import dev.torpor.cluster.Lease;
 import dev.torpor.cluster.LeaseStore;
 import dev.torpor.cluster.Locations;
+import dev.torpor.cluster.MoveJournal;
 import dev.torpor.function.FunctionRegistry;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceStore;
@@ -65,6 +66,10 @@ public final class NodeDatabase implements AutoCloseable {
     private final PreparedStatement selectLeases;
     private final PreparedStatement upsertLease;
     private final LeaseStore leases = new Leases();
+    private final PreparedStatement insertMove;
+    private final PreparedStatement deleteMove;
+    private final PreparedStatement selectMoves;
+    private final MoveJournal moves = new Moves();
 
     private NodeDatabase(Connection db) throws SQLException {
         this.db = db;
@@ -86,6 +91,9 @@ public final class NodeDatabase implements AutoCloseable {
         upsertLease = db.prepareStatement("INSERT INTO leases (function, owner, epoch, ttl_ms, since, peer, phase) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT(function) DO UPDATE SET owner = excluded.owner, epoch = excluded.epoch, ttl_ms = excluded.ttl_ms, "
                 + "since = excluded.since, peer = excluded.peer, phase = excluded.phase");
+        insertMove = db.prepareStatement("INSERT OR REPLACE INTO moves (instance_id, function, peer, side, since) VALUES (?, ?, ?, ?, ?)");
+        deleteMove = db.prepareStatement("DELETE FROM moves WHERE instance_id = ?");
+        selectMoves = db.prepareStatement("SELECT instance_id, function, peer, side FROM moves ORDER BY since");
     }
 
     /** Opens (or creates) the database file and brings its schema up to date. */
@@ -300,6 +308,39 @@ public final class NodeDatabase implements AutoCloseable {
         private static Lease lease(ResultSet rs) throws SQLException {
             return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), java.time.Duration.ofMillis(rs.getLong(4)),
                     rs.getString(5), Lease.Phase.valueOf(rs.getString(6)));
+        }
+    }
+
+    public MoveJournal moves() {
+        return moves;
+    }
+
+    /** Written durably both ways: a row lost to a power cut could let two copies of a function serve. */
+    private final class Moves implements MoveJournal {
+        @Override
+        public void begin(Move move) {
+            durably("record the move of " + move.instanceId(), () -> {
+                insertMove.setString(1, move.instanceId());
+                insertMove.setString(2, move.function());
+                insertMove.setString(3, move.peer());
+                insertMove.setString(4, move.side().name());
+                insertMove.setString(5, java.time.Instant.now().toString());
+                return insertMove.executeUpdate();
+            });
+        }
+
+        @Override
+        public void end(String instanceId) {
+            durably("end the move of " + instanceId, () -> {
+                deleteMove.setString(1, instanceId);
+                return deleteMove.executeUpdate();
+            });
+        }
+
+        @Override
+        public List<Move> all() {
+            return locked("list the moves under way", () -> readAll(selectMoves,
+                    rs -> new Move(rs.getString(1), rs.getString(2), rs.getString(3), Side.valueOf(rs.getString(4)))));
         }
     }
 

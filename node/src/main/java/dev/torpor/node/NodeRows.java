@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceState;
+import dev.torpor.lifecycle.StateLoss;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +35,7 @@ final class NodeRows {
             "revision_id", "last_modified");
     private static final List<String> INSTANCE_COLUMNS = List.of("function", "revision", "memory_bytes", "state",
             "since", "last_used", "transitions", "checkpoints", "restores", "invocations", "image_bytes", "last_error",
-            "history");
+            "history", "lost_reason", "lost_detail", "lost_at");
 
     /** Inserts a function unless the name is taken: 0 rows changed then, which the caller reports. */
     static final String INSERT_FUNCTION = "INSERT INTO functions (" + columns(FUNCTION_COLUMNS) + ", name) VALUES ("
@@ -105,6 +106,9 @@ final class NodeRows {
         st.setLong(++i, s.imageBytes());
         st.setString(++i, s.lastError());
         st.setString(++i, toJson(s.history()));
+        st.setString(++i, s.lost() == null ? null : s.lost().reason().name());
+        st.setString(++i, s.lost() == null ? null : s.lost().detail());
+        st.setString(++i, s.lost() == null ? null : s.lost().at().toString());
         st.setString(++i, s.id());
     }
 
@@ -124,7 +128,9 @@ final class NodeRows {
                 rs.getLong("invocations"),
                 rs.getLong("image_bytes"),
                 rs.getString("last_error"),
-                List.copyOf(fromJson(rs, "history", STATES)));
+                List.copyOf(fromJson(rs, "history", STATES)),
+                rs.getString("lost_reason") == null ? null : new StateLoss(StateLoss.Reason.valueOf(rs.getString("lost_reason")),
+                        rs.getString("lost_detail"), Instant.parse(rs.getString("lost_at"))));
     }
 
     private static String toJson(Object value) throws SQLException {

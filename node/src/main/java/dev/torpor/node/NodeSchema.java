@@ -67,6 +67,20 @@ final class NodeSchema {
             ALTER TABLE leases ADD COLUMN peer TEXT;
             ALTER TABLE leases ADD COLUMN phase TEXT NOT NULL DEFAULT 'WATCHED';
             UPDATE leases SET peer = (SELECT json_extract(f.tags, '$."torpor:backup"') FROM functions f WHERE f.name = leases.function);
+            """, """
+            -- The last loss of an instance's state (StateLoss): its reason, what was lost, when. NULL when none.
+            ALTER TABLE instances ADD COLUMN lost_reason TEXT;
+            ALTER TABLE instances ADD COLUMN lost_detail TEXT;
+            ALTER TABLE instances ADD COLUMN lost_at TEXT;
+            """, """
+            -- Moves under way (cluster.MoveJournal): a node restarted mid-move settles each with its peer.
+            CREATE TABLE moves (
+                instance_id TEXT PRIMARY KEY,
+                function    TEXT NOT NULL,
+                peer        TEXT NOT NULL,
+                side        TEXT NOT NULL,            -- SOURCE or TARGET
+                since       TEXT NOT NULL
+            );
             """);
 
     private NodeSchema() {}

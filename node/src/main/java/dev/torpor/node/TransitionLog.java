@@ -3,6 +3,7 @@ package dev.torpor.node;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.LifecycleEvent;
 import dev.torpor.lifecycle.LifecycleObserver;
+import dev.torpor.lifecycle.StateLoss;
 import java.time.Duration;
 
 /** One log line per lifecycle step, so an operator can follow what the node does to each instance. */
@@ -32,6 +33,12 @@ final class TransitionLog implements LifecycleObserver {
     @Override
     public void started(Instance.Snapshot i, Duration took) {
         LOG.log(System.Logger.Level.INFO, "{0} started in {1} ms", i.id(), took.toMillis());
+    }
+
+    @Override
+    public void stateLost(Instance.Snapshot i, StateLoss loss) {
+        LOG.log(System.Logger.Level.WARNING, "{0} of {1} lost its function state ({2}): {3}", i.id(), i.function(),
+                loss.reason(), loss.detail());
     }
 
     @Override

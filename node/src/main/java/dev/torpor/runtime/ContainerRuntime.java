@@ -57,6 +57,20 @@ public interface ContainerRuntime {
     /** Ids of the containers this runtime knows, running or not: what a restarted node finds left behind. */
     List<String> list();
 
+    /**
+     * Waits for the runc and CRIU commands a previous run of the node started and never saw end (it was killed while
+     * they ran: they outlive it), killing any still at work past a dump's deadline. What they left is then what a
+     * restart finds: a container runc still holds, or one its dump took.
+     */
+    void awaitLeftoverCommands();
+
+    /**
+     * Whether the container's last dump ran to its end, after which runc removed it: CRIU said it finished, and runc no
+     * longer knows the container. For a restart that finds a dump with no manifest, to tell a whole image from half of
+     * one.
+     */
+    boolean dumpFinished(String id);
+
     /** The container's address on the node's bridge; empty for a container with loopback only. */
     default Optional<String> address(String id) {
         return Optional.empty();

@@ -42,6 +42,7 @@ class AwsSdkErrorsTest {
         "INVALID_PARAMETER,       InvalidParameterValueException",
         "INVALID_REQUEST_CONTENT, InvalidRequestContentException",
         "REQUEST_TOO_LARGE,       RequestTooLargeException",
+        "PRECONDITION_FAILED,     PreconditionFailedException",
         "TOO_MANY_REQUESTS,       TooManyRequestsException",
         "RESOURCE_NOT_READY,      ResourceNotReadyException",
         "SERVICE_UNAVAILABLE,     ServiceException",
@@ -58,15 +59,16 @@ class AwsSdkErrorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"MISSING_AUTHENTICATION, MissingAuthenticationTokenException", "UNRECOGNIZED_CLIENT, UnrecognizedClientException",
-        "INVALID_SIGNATURE, InvalidSignatureException"})
-    void refusedSignaturesAreTheErrorsSdksKnow(ErrorKind kind, String errorCode) {
-        LambdaException e = callWith(ErrorRenderer.render(new TorporException(kind, "signature refused")));
+    @CsvSource({"MISSING_AUTHENTICATION, MissingAuthenticationTokenException",
+        "CODE_TOO_LARGE, RequestEntityTooLargeException", "UNSUPPORTED_OPERATION, UnsupportedOperationException", "UNRECOGNIZED_CLIENT, UnrecognizedClientException",
+        "INVALID_SIGNATURE, InvalidSignatureException", "NOT_A_MEMBER, AccessDeniedException"})
+    void errorsWithoutAModelledClassReachTheSdkByTheirCode(ErrorKind kind, String errorCode) {
+        LambdaException e = callWith(ErrorRenderer.render(new TorporException(kind, "refused")));
 
         assertThat(e.getClass()).as("the Lambda model has no class of its own for them").isEqualTo(LambdaException.class);
-        assertThat(e.statusCode()).isEqualTo(403);
+        assertThat(e.statusCode()).isEqualTo(ErrorRenderer.render(new TorporException(kind, "")).status());
         assertThat(e.awsErrorDetails().errorCode()).isEqualTo(errorCode);
-        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("signature refused");
+        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("refused");
     }
 
     @ParameterizedTest
@@ -78,7 +80,9 @@ class AwsSdkErrorsTest {
         "FAILED,              2",
         "INVALID_PARAMETER,   1",
         "CONFLICT,            1",
-        "NOT_FOUND,           1"
+        "NOT_FOUND,           1",
+        "UNSUPPORTED_OPERATION, 1",
+        "CODE_TOO_LARGE,      1"
     })
     void theSdkRetriesWhatMayPassAndNothingElse(ErrorKind kind, int attempts) {
         RenderedError error = ErrorRenderer.render(new TorporException(kind, "x"));

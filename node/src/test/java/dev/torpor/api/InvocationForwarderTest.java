@@ -97,14 +97,14 @@ class InvocationForwarderTest {
         final String id;
         final AtomicReference<PeerNode> livesOn = new AtomicReference<>();
         final AtomicInteger received = new AtomicInteger();
-        private final PeerClient peers = new PeerClient(java.util.Optional.empty());
+        private final PeerClient peers = new PeerClient(java.util.Optional.empty(), java.util.Optional.empty());
         private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         private final HttpServer server;
 
         MiniNode(String id) throws IOException {
             this.id = id;
             InvocationForwarder forwarder = new InvocationForwarder(id, peers);
-            Router router = new Router(java.util.Optional.empty()).add("POST", "/2015-03-31/functions/(?<name>[^/]+)/invocations", r -> {
+            Router router = new Router(RequestAccess.open(), new Members(java.util.Optional.empty())).add("POST", "/2015-03-31/functions/(?<name>[^/]+)/invocations", r -> {
                 received.incrementAndGet();
                 byte[] payload = r.body(1024, "too large");
                 PeerNode elsewhere = livesOn.get();

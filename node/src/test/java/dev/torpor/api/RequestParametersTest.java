@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -36,7 +37,7 @@ class RequestParametersTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Router router = new Router(Optional.empty())
+        Router router = new Router(RequestAccess.open(), new Members(Optional.empty()))
                 .add("GET", "/list", r -> Response.json(200, Map.of("max", String.valueOf(r.queryInt("MaxItems", 1, 100)))))
                 .add("GET", "/pages/(?<id>[^/]+)", r -> Response.json(200, Map.of("id", r.instanceId(),
                         "count", r.requiredQueryLong("count", 1, 32))))
@@ -111,6 +112,39 @@ class RequestParametersTest {
     @Test
     void aContentLengthThatIsNoNumberIsRefused() throws Exception {
         assertThat(raw("PUT /lease HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n{}")).startsWith("HTTP/1.1 400");
+    }
+
+    /**
+     * The refusal of a body over the limit comes after the body was read whole: a client still sending when the
+     * node answered would see its connection reset, which the AWS CLI reports (and retries) as a dropped connection.
+     */
+    @Test
+    void aBodyOverTheLimitIsReadToItsEndThenRefusedWith413() throws Exception {
+        byte[] body = new byte[8 * 1024 * 1024];
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+            s.getOutputStream().write(("PUT /lease HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body);
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("RequestTooLargeException");
+        }
+        HttpResponse<String> streamed = CLIENT.send(HttpRequest.newBuilder(uri("/lease"))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).as("a body of undeclared length").isEqualTo(413);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET, /2018-10-31/layers, ListLayers", "POST, /2015-03-31/functions/f/policy, AddPermission",
+        "GET, /2021-10-31/functions/f/url, GetFunctionUrlConfig", "PATCH, /2015-03-31/functions/f, PATCH /2015-03-31/functions/f"})
+    void aLambdaOperationNotOfferedIsNamedAsUnsupportedNotAsAMissingFunction(String method, String path, String named)
+            throws Exception {
+        HttpResponse<String> r = send(method, path, "{}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.headers().firstValue(ErrorRenderer.ERROR_TYPE_HEADER)).hasValue("UnsupportedOperationException");
+        assertThat(r.body()).contains("Torpor does not support").contains(named);
+        assertThat(get("/nowhere").statusCode()).as("outside the Lambda API a path is just not found").isEqualTo(404);
     }
 
     private static String raw(String request) throws IOException {

@@ -29,6 +29,7 @@ class LayersTest {
                 .layer("cli").definedBy("dev.torpor.cli..")
                 .layer("node").definedBy("dev.torpor.node..")
                 .layer("api").definedBy("dev.torpor.api..")
+                .layer("dashboard").definedBy("dev.torpor.dashboard..")
                 .layer("metrics").definedBy("dev.torpor.metrics..")
                 .layer("cluster").definedBy("dev.torpor.cluster..")
                 .layer("lifecycle").definedBy("dev.torpor.lifecycle..")
@@ -37,9 +38,11 @@ class LayersTest {
                 .layer("checkpoint").definedBy("dev.torpor.checkpoint..")
                 .layer("function").definedBy("dev.torpor.function..")
                 .layer("auth").definedBy("dev.torpor.auth..")
+                .layer("tls").definedBy("dev.torpor.tls..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("node").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api").mayOnlyBeAccessedByLayers("node", "cli")
+                .whereLayer("dashboard").mayOnlyBeAccessedByLayers("api", "node")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("api", "node")
                 .whereLayer("cluster").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .whereLayer("lifecycle").mayOnlyBeAccessedByLayers("cluster", "metrics", "api", "node", "cli")
@@ -47,7 +50,8 @@ class LayersTest {
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("checkpoint").mayOnlyBeAccessedByLayers("lifecycle", "cluster", "api", "node", "cli")
                 .whereLayer("function").mayOnlyBeAccessedByLayers("runtimeapi", "lifecycle", "cluster", "metrics", "api", "node", "cli")
-                .whereLayer("auth").mayOnlyBeAccessedByLayers("cluster", "api", "node", "cli")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("dashboard", "cluster", "api", "node", "cli")
+                .whereLayer("tls").mayOnlyBeAccessedByLayers("api", "node", "cli")
                 .check(main);
     }
 

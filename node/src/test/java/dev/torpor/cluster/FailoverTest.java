@@ -60,7 +60,7 @@ class FailoverTest {
         node = new FakeNode(tmp.resolve(self), self);
         node.deploy(fn);
         PeerNode stub = new PeerNode(peerId, URI.create("http://127.0.0.1:" + peer.getAddress().getPort()));
-        failover = new Failover(Membership.fixed(self, List.of(stub)), new PeerClient(java.util.Optional.empty()), node.instances, node.db.functions(),
+        failover = new Failover(Membership.fixed(self, List.of(stub)), new PeerClient(java.util.Optional.empty(), java.util.Optional.empty()), node.instances, node.db.functions(),
                 node.images, node.backups, node.db.locations(), node.db.leases(), FakeNode.TTL, clock,
                 Executors.newSingleThreadScheduledExecutor());
         return node;

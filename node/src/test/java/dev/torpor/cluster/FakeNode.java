@@ -9,6 +9,8 @@ import dev.torpor.checkpoint.ChunkWire;
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
 import dev.torpor.checkpoint.Recipe;
 import dev.torpor.function.CodeStore;
+import dev.torpor.function.Launch;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.function.BackupPolicy;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.Invocation;
@@ -23,6 +25,7 @@ import dev.torpor.node.NodeDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,9 +68,9 @@ final class FakeNode implements AutoCloseable {
         this.instances = new InstanceManager(runtime, images, new MemoryBudget(1L << 30), db.instances(), new LifecycleObserver() {},
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new InstanceManager.Settings(root.resolve("instances"), "eu-west-1", Duration.ofSeconds(5), Duration.ofSeconds(5)),
-                db.functions()::get, fn -> root.resolve("code"));
+                db.functions()::get, fn -> new Launch(root.resolve("code"), root.resolve("runtimes"), List.of("/var/task/bootstrap")));
         instances.recover();
-        Deployments deployments = new Deployments(db.functions(), CodeStore.atRoot(root.resolve("code")), instances);
+        Deployments deployments = new Deployments(db.functions(), CodeStore.atRoot(root.resolve("code")), runtimes(root.resolve("runtimes")), instances);
         this.chunks = new ChunkStore(root.resolve("backups/chunks"), BackupReceiver.KEEP, PACK_BYTES);
         this.backups = new BackupReceiver(chunks, root.resolve("backups"), deployments, db.locations(), db.leases(), id);
     }
@@ -84,6 +87,14 @@ final class FakeNode implements AutoCloseable {
     }
 
     /** The function's answer: the payload and its count of events, {@code "x#3"}. */
+    private static ManagedRuntimes runtimes(Path dir) {
+        try {
+            return ManagedRuntimes.install(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String invoke(FunctionDefinition fn, String payload) throws InterruptedException {
         InvocationResult r = instances.invoke(fn, Invocation.of(payload.getBytes(UTF_8), Duration.ofSeconds(10),
                 "arn:aws:lambda:eu-west-1:000000000000:function:" + fn.name(), null), ServingGate.OPEN);

@@ -44,7 +44,7 @@ class PeerClientTest {
         });
         server.start();
         PeerNode peer = new PeerNode("edge-b", URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
-        PeerClient client = new PeerClient(java.util.Optional.empty(), MAX, Duration.ofMillis(100));
+        PeerClient client = new PeerClient(java.util.Optional.empty(), java.util.Optional.empty(), MAX, Duration.ofMillis(100));
         try {
             List<CompletableFuture<HttpResponse<byte[]>>> held = new ArrayList<>();
             for (int i = 0; i < MAX; i++) held.add(CompletableFuture.supplyAsync(() -> get(client, peer), threads));

@@ -72,8 +72,8 @@ class FunctionRulesTest {
     void runtimeHandlerDescriptionAndConcurrencyToo() {
         FunctionDefinition ok = definition("fn", 128, 3, Map.of(), Map.of());
 
-        assertRefused(new FunctionDefinition("fn", "python3.12", "h", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1, "r",
-                Instant.EPOCH), "Runtime python3.12 is not supported");
+        assertRefused(new FunctionDefinition("fn", "ruby3.3", "h", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1, "r",
+                Instant.EPOCH), "Runtime ruby3.3 is not supported");
         assertRefused(new FunctionDefinition("fn", ok.runtime(), "has space", "", 128, 3, Map.of(), Map.of(), -1, "", 0, 1,
                 "r", Instant.EPOCH), "at 'handler'");
         assertRefused(new FunctionDefinition("fn", ok.runtime(), "h", "d".repeat(257), 128, 3, Map.of(), Map.of(), -1, "", 0,

@@ -13,12 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +43,6 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class AuthIT {
     private static final String KEY = "AKIDTORPORTEST", SECRET = "right/secret+value";
-    private static final Path AWS_CLI = Path.of("/usr/bin/aws"); // Debian's awscli; another `aws` may come first on PATH
 
     @TempDir
     Path dir;
@@ -114,13 +111,13 @@ class AuthIT {
 
             // The AWS CLI v2, unchanged but for the endpoint: the right key invokes, a wrong one is told why.
             Path out = dir.resolve("out.json");
-            Cli ok = aws(SECRET, "lambda", "invoke", "--function-name", "counter", "--cli-binary-format", "raw-in-base64-out",
+            AwsCli.Result ok = aws(SECRET, "lambda", "invoke", "--function-name", "counter", "--cli-binary-format", "raw-in-base64-out",
                     "--payload", "{\"from\":\"aws-cli\"}", out.toString());
-            assertThat(ok.status).as(ok.output).isZero();
+            assertThat(ok.status()).as(ok.output()).isZero();
             assertThat(count(SdkBytes.fromByteArray(Files.readAllBytes(out)))).isEqualTo(3);
-            Cli refused = aws("wrong", "lambda", "list-functions");
-            assertThat(refused.status).isNotZero();
-            assertThat(refused.output).contains("InvalidSignatureException");
+            AwsCli.Result refused = aws("wrong", "lambda", "list-functions");
+            assertThat(refused.status()).isNotZero();
+            assertThat(refused.output()).contains("InvalidSignatureException");
         }
     }
 
@@ -171,22 +168,10 @@ class AuthIT {
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }
 
-    private record Cli(int status, String output) {}
-
-    private Cli aws(String secret, String... args) throws Exception {
-        assertThat(AWS_CLI).as("the AWS CLI v2 (Debian's awscli, installed by scripts/install.sh --test)").isExecutable();
-        List<String> argv = new ArrayList<>(List.of(AWS_CLI.toString(), "--endpoint-url", endpoint.toString(), "--region", "us-east-1"));
+    private AwsCli.Result aws(String secret, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("--endpoint-url", endpoint.toString()));
         argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("AWS_"));
-        env.putAll(new HashMap<>(Map.of("AWS_ACCESS_KEY_ID", KEY, "AWS_SECRET_ACCESS_KEY", secret, "AWS_PAGER", "",
-                "AWS_CONFIG_FILE", dir.resolve("no-config").toString(), "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-creds").toString(),
-                "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "1")));
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Cli(p.exitValue(), output);
+        return AwsCli.run(dir, KEY, secret, argv);
     }
 
     private static int count(SdkBytes payload) throws IOException {

@@ -20,10 +20,15 @@ abstract class RealNodeCase {
         return 512L << 20;
     }
 
+    /** The node the tests run against; one a test kills -9 runs in a child JVM. */
+    TestNode newNode() throws Exception {
+        return new TestNode(data, budgetBytes());
+    }
+
     @BeforeEach
     void startNode() throws Exception {
         RealStack.require();
-        node = new TestNode(data, budgetBytes());
+        node = newNode();
     }
 
     @AfterEach

@@ -56,7 +56,9 @@ final class TestNode implements AutoCloseable {
     private Node node;
     private Process process;
     private int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Over https as the node itself (its certificate) when it was started with {@code --tls}. */
+    private final java.util.Optional<dev.torpor.tls.ClusterTls> tls;
+    private final HttpClient http;
 
     TestNode(Path data, long budgetBytes) throws Exception {
         this(data, budgetBytes, false);
@@ -77,6 +79,9 @@ final class TestNode implements AutoCloseable {
         this.port = port;
         this.fixedPort = port != 0;
         this.nodeArgs = nodeArgs;
+        int tlsAt = nodeArgs.indexOf("--tls");
+        this.tls = tlsAt < 0 ? java.util.Optional.empty() : java.util.Optional.of(dev.torpor.tls.ClusterTls.load(Path.of(nodeArgs.get(tlsAt + 1))));
+        this.http = tls.map(t -> HttpClient.newBuilder().sslContext(t.clientContext()).build()).orElseGet(HttpClient::newHttpClient);
         start();
     }
 
@@ -189,7 +194,7 @@ final class TestNode implements AutoCloseable {
     }
 
     String endpoint() {
-        return "http://" + host + ":" + (child ? port : node.address().getPort());
+        return (tls.isPresent() ? "https://" : "http://") + host + ":" + (child ? port : node.address().getPort());
     }
 
     /** What the child node printed, kept in its data dir (the node leaves files it does not know alone). */

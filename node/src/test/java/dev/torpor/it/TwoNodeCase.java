@@ -21,10 +21,15 @@ abstract class TwoNodeCase {
         return List.of();
     }
 
+    /** More arguments for node {@code nodeId} (edge-a or edge-b): those for both, unless a test needs each its own. */
+    List<String> nodeArgs(String nodeId) {
+        return nodeArgs();
+    }
+
     @BeforeEach
     void startNodes() throws Exception {
         RealStack.require();
-        nodes = new TwoNodes(root, nodeArgs());
+        nodes = new TwoNodes(root, this::nodeArgs);
     }
 
     @AfterEach

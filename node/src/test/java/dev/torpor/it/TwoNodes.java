@@ -32,14 +32,20 @@ final class TwoNodes implements AutoCloseable {
 
     /** With {@code args} given to both nodes as well. */
     TwoNodes(Path root, List<String> args) throws Exception {
-        this(root, args, onLoopback("127.0.0.2", TestNode.freePort("127.0.0.2")), onLoopback("127.0.0.3", TestNode.freePort("127.0.0.3")));
+        this(root, nodeId -> args);
     }
 
-    private TwoNodes(Path root, List<String> args, Where a, Where b) throws Exception {
+    /** With {@code argsOf} each node's id given to it as well; over https when they hold {@code --tls}. */
+    TwoNodes(Path root, java.util.function.Function<String, List<String>> argsOf) throws Exception {
+        this(root, argsOf, onLoopback("127.0.0.2", TestNode.freePort("127.0.0.2"), argsOf.apply("edge-a")),
+                onLoopback("127.0.0.3", TestNode.freePort("127.0.0.3"), argsOf.apply("edge-b")));
+    }
+
+    private TwoNodes(Path root, java.util.function.Function<String, List<String>> argsOf, Where a, Where b) throws Exception {
         TestNode started = null;
         try {
-            started = a.starter.start(root.resolve("a"), with(args, "--node-id", "edge-a", "--peer", "edge-b=" + b.urlForPeer));
-            this.b = b.starter.start(root.resolve("b"), with(args, "--node-id", "edge-b", "--peer", "edge-a=" + a.urlForPeer));
+            started = a.starter.start(root.resolve("a"), with(argsOf.apply("edge-a"), "--node-id", "edge-a", "--peer", "edge-b=" + b.urlForPeer));
+            this.b = b.starter.start(root.resolve("b"), with(argsOf.apply("edge-b"), "--node-id", "edge-b", "--peer", "edge-a=" + a.urlForPeer));
         } catch (Exception | AssertionError e) {
             if (started != null) started.close();
             throw e;
@@ -49,14 +55,15 @@ final class TwoNodes implements AutoCloseable {
 
     /** edge-a in {@code net}'s namespace A, edge-b in B: they talk over the link the test can cut. */
     static TwoNodes in(NamespacePair net, Path root, List<String> args) throws Exception {
-        return new TwoNodes(root, args, inNamespace(net.a), inNamespace(net.b));
+        return new TwoNodes(root, nodeId -> args, inNamespace(net.a), inNamespace(net.b));
     }
 
     /** How to start a node, and the URL its peer reaches it at. */
     private record Where(Starter starter, String urlForPeer) {}
 
-    private static Where onLoopback(String host, int port) {
-        return new Where((data, args) -> TestNode.peer(data, BUDGET, host, port, args), "http://" + host + ":" + port);
+    private static Where onLoopback(String host, int port, List<String> args) {
+        return new Where((data, all) -> TestNode.peer(data, BUDGET, host, port, all),
+                (args.contains("--tls") ? "https://" : "http://") + host + ":" + port);
     }
 
     private static Where inNamespace(NamespacePair.Side side) {

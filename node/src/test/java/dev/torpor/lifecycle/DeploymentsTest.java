@@ -7,6 +7,7 @@ import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.ManagedRuntimes;
 import dev.torpor.function.NetworkMode;
 import dev.torpor.node.NodeDatabase;
 import java.io.ByteArrayOutputStream;
@@ -88,9 +89,30 @@ class DeploymentsTest extends InstanceManagerFixture {
         assertThat(instancesOf(fn)).as("made with the other network").isEmpty();
     }
 
-    private Deployments deployments(CodeStore code) {
+    @Test
+    void everyChangeHasANewRevisionIdAndAStaleOneChangesNothing() throws Exception {
+        Deployments deployments = deployments(CodeStore.atRoot(tmp.resolve("code-store")));
+        FunctionDefinition created = deployments.create(function("fn"), zip("v1"));
+        FunctionDefinition described = deployments.updateConfiguration("fn", created.revisionId(),
+                fn -> new FunctionDefinition(fn.name(), fn.runtime(), fn.handler(), "described", fn.memoryMiB(),
+                        fn.timeoutSeconds(), fn.environment(), fn.tags(), fn.reservedConcurrency(), fn.codeSha256(),
+                        fn.codeSize(), fn.revision(), fn.revisionId(), Instant.now()));
+        FunctionDefinition throttled = deployments.updateConfiguration("fn", null, fn -> fn.withReservedConcurrency(0, Instant.now()));
+        FunctionDefinition recoded = deployments.updateCode("fn", throttled.revisionId(), zip("v2"));
+
+        assertThat(java.util.List.of(created, described, throttled, recoded)).extracting(FunctionDefinition::revisionId)
+                .doesNotHaveDuplicates();
+        assertThat(catchThrowableOfType(TorporException.class, () -> deployments.updateConfiguration("fn", described.revisionId(),
+                fn -> fn.withReservedConcurrency(5, Instant.now()))).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED);
+        assertThat(catchThrowableOfType(TorporException.class, () -> deployments.updateCode("fn", "bogus", zip("v3"))).kind())
+                .isEqualTo(ErrorKind.PRECONDITION_FAILED);
+        assertThat(deployments.get("fn")).isEqualTo(recoded);
+        assertThat(Files.readString(tmp.resolve("code-store/fn/2/bootstrap"))).isEqualTo("v2");
+    }
+
+    private Deployments deployments(CodeStore code) throws IOException {
         if (db == null) db = NodeDatabase.open(tmp.resolve("node.db"));
-        return new Deployments(db.functions(), code, manager);
+        return new Deployments(db.functions(), code, ManagedRuntimes.install(tmp.resolve("runtimes")), manager);
     }
 
     private static FunctionDefinition function(String name) {

@@ -48,6 +48,8 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     private final Map<Verb, String> failNext = new EnumMap<>(Verb.class);
     private final List<Integer> containersAtLaunch = new ArrayList<>();
     private final Map<Verb, Hold> holdNext = new EnumMap<>(Verb.class);
+    /** Containers whose last dump ran to its end and took them. */
+    private final java.util.Set<String> dumped = new java.util.HashSet<>();
 
     /** Where a held call waits: {@link #reached} once the call is made, and it goes on when {@link #let} says so. */
     public static final class Hold {
@@ -152,6 +154,7 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
             f.thaw();
         } else {
             containers.remove(id).kill();
+            dumped.add(id);
         }
     }
 
@@ -184,6 +187,15 @@ public final class FakeContainerRuntime implements ContainerRuntime, AutoCloseab
     @Override
     public synchronized List<String> list() {
         return List.copyOf(containers.keySet());
+    }
+
+    /** The fake's commands end with their call: none outlive a node. */
+    @Override
+    public void awaitLeftoverCommands() {}
+
+    @Override
+    public synchronized boolean dumpFinished(String id) {
+        return dumped.contains(id) && !containers.containsKey(id);
     }
 
     @Override

@@ -57,6 +57,11 @@ final class FaultyCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<Path> unfinished(String instanceId) {
+        return real.unfinished(instanceId);
+    }
+
+    @Override
     public Path quarantine(String instanceId) {
         return real.quarantine(instanceId);
     }

@@ -129,6 +129,7 @@ class InstanceManagerBackupTest extends InstanceManagerFixture {
             public Optional<Image> latest(String i) { return disk.latest(i); }
             public void delete(String i) { disk.delete(i); }
             public Path quarantine(String i) { return disk.quarantine(i); }
+            public Optional<Path> unfinished(String i) { return disk.unfinished(i); }
             public void sweepIncomplete() { disk.sweepIncomplete(); }
         };
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.torpor.checkpoint.DirectoryCheckpointStore;
 import dev.torpor.function.FunctionDefinition;
+import dev.torpor.function.Launch;
 import dev.torpor.function.Invocation;
 import dev.torpor.function.InvocationResult;
 import dev.torpor.function.SuspendPolicy;
@@ -64,7 +65,7 @@ abstract class InstanceManagerFixture {
         manager = new InstanceManager(runtime, images, budget, store, observer,
                 Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(),
                 new InstanceManager.Settings(tmp.resolve("instances"), "eu-west-1", Duration.ofSeconds(5), admissionTimeout),
-                name -> Optional.ofNullable(functions.get(name)), fn -> tmp.resolve("code").resolve(fn.name()));
+                name -> Optional.ofNullable(functions.get(name)), fn -> new Launch(tmp.resolve("code").resolve(fn.name()), tmp.resolve("runtimes"), List.of("/var/task/bootstrap")));
     }
 
     /** A new agent over what the old one left: the same runtime, images and store. */

@@ -223,6 +223,7 @@ class InstanceManagerTest extends InstanceManagerFixture {
         Instance.Snapshot s = instanceOf(fn);
         assertThat(s.state()).isEqualTo(InstanceState.FAILED);
         assertThat(s.lastError()).contains("timed out");
+        assertThat(s.lost().reason()).as("told as a loss of state").isEqualTo(StateLoss.Reason.TIMEOUT);
         assertThat(runtime.verbs(s.id())).containsExactly("start", "remove");
         assertThat(runtime.containerCount()).isZero();
         assertThat(budget.usedBytes()).isZero();
@@ -242,6 +243,7 @@ class InstanceManagerTest extends InstanceManagerFixture {
         assertThat(new ObjectMapper().readTree(r.payload()).path("errorType").asText()).isEqualTo("Runtime.ExitError");
         Instance.Snapshot s = awaitState(fn, InstanceState.FAILED);
         assertThat(s.lastError()).contains("exited with status " + FakeFunction.EXIT_STATUS);
+        assertThat(s.lost().reason()).as("told as a loss of state").isEqualTo(StateLoss.Reason.CRASH);
         Await.until("the container is removed", () -> runtime.containerCount() == 0);
         assertThat(budget.usedBytes()).isZero();
         assertThat(invoke(fn, "b")).isEqualTo("b#1");

@@ -3,6 +3,7 @@ package dev.torpor.node;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.lifecycle.Instance;
 import dev.torpor.lifecycle.InstanceState;
+import dev.torpor.lifecycle.StateLoss;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class NodeDatabaseFixtures {
         return new Instance.Snapshot(id, "fn-" + id, 3, 128L << 20, state,
                 Instant.parse("2025-03-04T05:06:08.000000001Z"), Instant.parse("2025-03-04T05:06:09.5Z"),
                 transitions, claimed, 2, 1, 40, 77_000_000L, transitions % 2 == 0 ? null : "exit status 137",
-                List.of(InstanceState.STARTING, InstanceState.IDLE, InstanceState.BUSY, state));
+                List.of(InstanceState.STARTING, InstanceState.IDLE, InstanceState.BUSY, state),
+                transitions % 2 == 0 ? null : new StateLoss(StateLoss.Reason.OUT_OF_MEMORY, "exit status 137",
+                        Instant.parse("2025-03-04T05:06:07Z")));
     }
 }

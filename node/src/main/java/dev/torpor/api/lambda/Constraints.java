@@ -1,11 +1,15 @@
 package dev.torpor.api.lambda;
 
+import dev.torpor.ErrorKind;
 import dev.torpor.TorporException;
 import java.util.List;
 
 /** Checks that several requests share, worded as AWS words them where AWS has words for them. */
 final class Constraints {
     private Constraints() {}
+
+    /** Lambda's limit on a zip sent inline. */
+    static final int MAX_ZIP_BYTES = 50 * 1024 * 1024;
 
     /** The zip itself; {@code field} is where the request carries it (Code.ZipFile or ZipFile). */
     static byte[] zipFile(String field, byte[] zipFile, String s3Bucket, String s3Key, String imageUri) {
@@ -16,7 +20,19 @@ final class Constraints {
         if (zipFile == null || zipFile.length == 0) {
             throw TorporException.invalid("Please provide a source for function code: " + field + " is required");
         }
+        if (zipFile.length > MAX_ZIP_BYTES) {
+            throw new TorporException(ErrorKind.CODE_TOO_LARGE, field + " must be at most " + MAX_ZIP_BYTES
+                    + " bytes (Lambda's 50 MB limit on a zip sent inline), not " + zipFile.length);
+        }
         return zipFile;
+    }
+
+    /** Torpor keeps no versions: a request to publish one is refused before anything is stored, not quietly ignored. */
+    static void noPublish(Boolean publish) {
+        if (Boolean.TRUE.equals(publish)) {
+            throw new TorporException(ErrorKind.UNSUPPORTED_OPERATION,
+                    "Torpor does not support publishing versions (Publish): it keeps only $LATEST");
+        }
     }
 
     static TorporException imagesNotSupported() {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The body of Lambda's CreateFunction. Fields Torpor has no use for are ignored, Publish among them: Torpor keeps
- * only {@code $LATEST}. Role is accepted and not checked, since there is no IAM on a node.
+ * The body of Lambda's CreateFunction. Fields Torpor has no use for are ignored; Publish is refused, since Torpor
+ * keeps only {@code $LATEST}. Role is accepted and not checked, since there is no IAM on a node.
  */
 @LambdaShape
 public record CreateFunctionRequest(
@@ -24,7 +24,8 @@ public record CreateFunctionRequest(
         Map<String, String> tags,
         Code code,
         String packageType,
-        List<String> architectures) {
+        List<String> architectures,
+        Boolean publish) {
 
     public static final int DEFAULT_TIMEOUT_SECONDS = 3;
     public static final int DEFAULT_MEMORY_MIB = 128;
@@ -41,6 +42,7 @@ public record CreateFunctionRequest(
      */
     public CreateFunctionRequest validated() {
         String name = FunctionNames.fromNameOrArn(functionName);
+        Constraints.noPublish(publish);
         if ("Image".equals(packageType)) throw Constraints.imagesNotSupported();
         if (packageType != null && !packageType.equals("Zip")) {
             throw FunctionRules.violation("packageType", packageType, "satisfy enum value set: [Zip, Image]");
@@ -64,6 +66,7 @@ public record CreateFunctionRequest(
                 FunctionRules.tags(t),
                 new Code(zip, null, null, null),
                 "Zip",
-                Constraints.architectures(architectures));
+                Constraints.architectures(architectures),
+                null);
     }
 }

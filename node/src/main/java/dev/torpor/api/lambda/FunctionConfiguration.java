@@ -26,12 +26,20 @@ public record FunctionConfiguration(
         String revisionId,
         String state,
         String lastUpdateStatus,
+        String lastUpdateStatusReason,
         String packageType,
         List<String> architectures) {
 
     /** Lambda's own format, e.g. {@code 2026-11-22T11:01:19.000+0000}. */
     private static final DateTimeFormatter LAST_MODIFIED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+
+    /** The same view, saying why the update it answers is not all in effect yet. */
+    public FunctionConfiguration withLastUpdateStatusReason(String reason) {
+        return new FunctionConfiguration(functionName, functionArn, runtime, role, handler, codeSize, description, timeout,
+                memorySize, lastModified, codeSha256, version, environment, revisionId, state, lastUpdateStatus, reason,
+                packageType, architectures);
+    }
 
     /**
      * The function as Lambda in {@code region} under {@code account} would show it. Functions are Active as soon as
@@ -56,6 +64,7 @@ public record FunctionConfiguration(
                 function.revisionId(),
                 "Active",
                 "Successful",
+                null,
                 "Zip",
                 List.of(NodeArchitecture.CURRENT));
     }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.torpor.api.ErrorRenderer;
 import dev.torpor.auth.Credentials;
 import dev.torpor.auth.RequestSigner;
+import dev.torpor.tls.ClusterTls;
+import java.nio.file.Path;
 import dev.torpor.function.LambdaAccount;
 import dev.torpor.api.InstanceView;
 import dev.torpor.api.NodeInfo;
@@ -45,6 +47,8 @@ import java.util.Optional;
  */
 public final class NodeClient implements AutoCloseable {
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
+    /** The environment variable naming the CA certificates to trust, as the AWS CLI's. */
+    public static final String CA_BUNDLE = "AWS_CA_BUNDLE";
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -64,10 +68,16 @@ public final class NodeClient implements AutoCloseable {
         this(endpoint, System.getenv());
     }
 
-    /** {@code env}: where the keys come from, as the process environment would give them. */
+    /**
+     * {@code env}: where the keys come from, as the process environment would give them, and the CA an https node's
+     * certificate must come from ({@value #CA_BUNDLE}, as the AWS CLI takes it; else the JDK's public CAs).
+     */
     public NodeClient(String endpoint, Map<String, String> env) {
         this.endpoint = parse(endpoint);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (this.endpoint.getScheme().equals("http")) http.sslContext(PlainHttp.SSL_CONTEXT);
+        else Optional.ofNullable(env.get(CA_BUNDLE)).filter(f -> !f.isBlank()).map(Path::of).map(ClusterTls::trustingOnly).ifPresent(http::sslContext);
+        this.http = http.build();
         String region = Optional.ofNullable(env.get("AWS_REGION")).or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
                 .orElse(LambdaAccount.DEFAULT.region());
         this.signer = Credentials.fromEnvironment(env).map(c -> new RequestSigner(c, region, Clock.systemUTC()));
@@ -100,11 +110,11 @@ public final class NodeClient implements AutoCloseable {
     public FunctionConfiguration createFunction(String name, byte[] zip, int memoryMiB, int timeoutSeconds,
                                                 Map<String, String> environment, Map<String, String> tags) {
         return createFunction(new CreateFunctionRequest(name, CUSTOM_RUNTIME, ROLE, "bootstrap", null, timeoutSeconds,
-                memoryMiB, new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null));
+                memoryMiB, new Environment(environment), tags, new CreateFunctionRequest.Code(zip, null, null, null), "Zip", null, null));
     }
 
     public FunctionConfiguration updateFunctionCode(String name, byte[] zip) {
-        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null))),
+        return read(send("PUT", function(name) + "/code", json(new UpdateFunctionCodeRequest(zip, null, null, null, null, null, null))),
                 FunctionConfiguration.class);
     }
 
@@ -191,6 +201,14 @@ public final class NodeClient implements AutoCloseable {
     /** Moves every instance off the node; answers one report (or error) per instance. */
     public JsonNode drain(boolean compress) {
         return read(send("POST", "/torpor/v1/node/drain", json(Map.of("compress", compress))), JsonNode.class);
+    }
+
+    /**
+     * Where a browser opens the node's dashboard: on a node with keys a one-time login link (good for two minutes),
+     * else the dashboard itself.
+     */
+    public URI dashboardLink() {
+        return URI.create(endpoint + read(send("POST", "/torpor/v1/ui/login", null), JsonNode.class).path("path").asText());
     }
 
     public NodeInfo info() {

@@ -84,6 +84,7 @@ final class BundleWriter {
             mounts.add(bind(dir.toString(), dir.toString(), true));
         }
         mounts.add(bind(spec.codeDir().toString(), ContainerSpec.CODE_MOUNT, true));
+        mounts.add(bind(spec.runtimeFilesDir().toString(), ContainerSpec.RUNTIME_FILES_MOUNT, true));
         mounts.add(bind(spec.channelDir().toString(), ContainerSpec.CHANNEL_MOUNT, false));
 
         Map<String, Object> linux = map(

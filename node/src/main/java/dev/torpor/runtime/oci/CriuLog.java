@@ -13,6 +13,8 @@ import java.util.List;
  * looping CRIU writes gigabytes (read whole, such a log took the agent's heap).
  */
 final class CriuLog {
+    /** What CRIU logs last when a dump has written every image (and, unless told to leave it running, killed the tree). */
+    static final String DUMP_FINISHED = "Dumping finished successfully";
     /** CRIU's last words before it gave up fit in far less. */
     static final int TAIL_BYTES = 64 * 1024;
     /** What a log cut for its size keeps: enough to see the loop. */

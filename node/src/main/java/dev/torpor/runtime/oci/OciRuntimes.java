@@ -21,6 +21,7 @@ public final class OciRuntimes {
         try {
             Rootfs rootfs = Rootfs.prepare(dir.resolve("rootfs"), Path.of("/"), FunctionUser.forThisHost());
             Path criuConfig = CriuConfig.prepare(dir);
+            Orphans.sweep(dir.resolve("state"), dir.resolve("containers")); // an earlier run's, killed mid-restore
             return new RuncRuntime(runcBinary, dir.resolve("state"), dir.resolve("containers"), rootfs, criuConfig, CgroupMemory.host(),
                     scopeOf(dir), new CpuInfo(dir.resolve("cpu")), BridgeNetwork.onHost(scopeOf(dir), dir.resolve("network")));
         } catch (IOException e) {

@@ -1,14 +1,12 @@
 package dev.torpor.runtime.oci;
 
+import dev.torpor.SharedFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +19,7 @@ final class Rootfs {
     private static final List<String> ALWAYS_BOUND = List.of("usr");
     private static final List<String> MAYBE_LINKED = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
     private static final List<String> MOUNT_POINTS =
-            List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "torpor", "root");
+            List.of("proc", "dev", "sys", "tmp", "var/task", "var/runtime", "run/torpor", "torpor", "root");
     static final String INIT_RESOURCE = "torpor-init";
     private static final int STICKY_WORLD_WRITABLE = 01777;
 
@@ -76,7 +74,7 @@ final class Rootfs {
     private static void installInit(Path target) throws IOException {
         try (InputStream in = Rootfs.class.getResourceAsStream(INIT_RESOURCE)) {
             if (in == null) throw new IOException("the relay binary " + INIT_RESOURCE + " is missing from the build");
-            replace(target, in.readAllBytes(), "rwxr-xr-x");
+            SharedFiles.replace(target, in.readAllBytes(), "rwxr-xr-x");
         }
     }
 
@@ -85,18 +83,5 @@ final class Rootfs {
         if (Files.isSymbolicLink(inside) && Files.readSymbolicLink(inside).equals(target)) return;
         Files.deleteIfExists(inside);
         Files.createSymbolicLink(inside, target);
-    }
-
-    /**
-     * Puts {@code bytes} at {@code target} unless it holds them already. Replaced, never rewritten in place: a running
-     * or checkpointed container may have the old file open or mapped.
-     */
-    static void replace(Path target, byte[] bytes, String permissions) throws IOException {
-        Files.createDirectories(target.getParent());
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Arrays.equals(Files.readAllBytes(target), bytes)) return;
-        Path tmp = Files.createTempFile(target.getParent(), "new", ".tmp");
-        Files.write(tmp, bytes);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(permissions));
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

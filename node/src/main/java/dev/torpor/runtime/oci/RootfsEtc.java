@@ -1,9 +1,13 @@
 package dev.torpor.runtime.oci;
 
+import dev.torpor.SharedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -12,7 +16,9 @@ import java.util.stream.Stream;
  * The {@code /etc} of the function containers, in place of the host's (which holds {@code shadow}, keys and the
  * device's configuration): users and groups with the function's own, names from files and then from the host's name
  * servers, and of the host's only what programs need to run and holds no secret: the dynamic linker's cache and
- * the Debian alternatives ({@code /usr/bin/awk} is a link through {@code /etc/alternatives}), as symlinks.
+ * the Debian alternatives ({@code /usr/bin/awk} is a link through {@code /etc/alternatives}), as symlinks, and the
+ * configuration of Debian's JDKs ({@code /etc/java-17-openjdk}: its {@code jvm.cfg} and {@code java.security} live
+ * there, linked from {@code /usr/lib/jvm}, and a JVM does not start without them), world-readable files only.
  */
 final class RootfsEtc {
     private static final String USER = "function";
@@ -42,8 +48,28 @@ final class RootfsEtc {
                 """);
         text(etc.resolve("resolv.conf"), resolvConf(hostEtc));
         Path ldCache = hostEtc.resolve("ld.so.cache");
-        if (Files.isRegularFile(ldCache)) Rootfs.replace(etc.resolve("ld.so.cache"), Files.readAllBytes(ldCache), "rw-r--r--");
+        if (Files.isRegularFile(ldCache)) SharedFiles.replace(etc.resolve("ld.so.cache"), Files.readAllBytes(ldCache), "rw-r--r--");
         mirrorLinks(hostEtc.resolve("alternatives"), Files.createDirectories(etc.resolve("alternatives")));
+        try (DirectoryStream<Path> jdks = Files.newDirectoryStream(hostEtc, "java-*")) {
+            for (Path jdk : jdks) {
+                if (Files.isDirectory(jdk, LinkOption.NOFOLLOW_LINKS)) copyPublic(jdk, etc.resolve(jdk.getFileName()));
+            }
+        }
+    }
+
+    /** The tree's world-readable files and its symlinks; a file only its owner may read could be a secret. */
+    private static void copyPublic(Path host, Path inside) throws IOException {
+        try (Stream<Path> tree = Files.walk(host)) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                Path target = inside.resolve(host.relativize(p).toString());
+                if (Files.isSymbolicLink(p)) {
+                    Files.createDirectories(target.getParent());
+                    Rootfs.link(target, Files.readSymbolicLink(p));
+                } else if (Files.isRegularFile(p) && Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_READ)) {
+                    SharedFiles.replace(target, Files.readAllBytes(p), "rw-r--r--");
+                }
+            }
+        }
     }
 
     /**
@@ -74,7 +100,7 @@ final class RootfsEtc {
     }
 
     private static void text(Path file, String content) throws IOException {
-        Rootfs.replace(file, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
+        SharedFiles.replace(file, content.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
     }
 
     /** The host directory's symlinks, and nothing else, as the same symlinks in {@code inside}. */

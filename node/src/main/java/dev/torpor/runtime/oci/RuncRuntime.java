@@ -41,6 +41,8 @@ final class RuncRuntime implements ContainerRuntime {
     /** The pages' part: the slowest storage (an SD card) or link an edge node is expected to move them through. */
     private static final long CRIU_BYTES_PER_SECOND = 8L * 1024 * 1024;
     private static final int LOG_TAIL_LINES = 12;
+    /** How long a restart waits for a killed node's dumps and restores to end: a dump of 1 GiB at the slowest rate. */
+    private static final Duration LEFTOVER_DEADLINE = criuTimeout(1L << 30);
 
     private final RuncArgs runc;
     private final String runcBinary;
@@ -139,7 +141,8 @@ final class RuncRuntime implements ContainerRuntime {
     @Override
     public void checkpoint(String id, Path imageDir, boolean leaveRunning) {
         requireExists(id);
-        Path criuWork = freshDir(dir(id).resolve("criu-dump"));
+        Path dumpLog = dumpLog(id);
+        Path criuWork = freshDir(dumpLog.getParent());
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
@@ -151,14 +154,15 @@ final class RuncRuntime implements ContainerRuntime {
         // FREEZING (two processes here: the relay and the function) it sleeps 100 ms before looking again.
         // runc pause waits for FROZEN in small steps (~7 ms). CRIU then finds the cgroup frozen, dumps, and the
         // restore comes back thawed.
-        ProcessRunner.run(runc.pause(id), QUICK);
-        Path dumpLog = criuWork.resolve("dump.log");
         ProcessRunner.Result r;
         try {
+            ProcessRunner.run(runc.pause(id), QUICK);
             r = ProcessRunner.runAllowingFailure(runc.checkpoint(id, imageDir, criuWork, leaveRunning, freshLog(id)),
                     criuTimeout(residentBytes(id)), ProcessWatch.CappedLog.criu(dumpLog));
         } catch (TorporException e) {
-            // CRIU killed mid-dump has let go of the tasks (ptrace ends with it): they run on, as before.
+            // A pause that failed may have frozen the container all the same (runc freezes, then writes its state,
+            // which a full disk refuses); CRIU killed mid-dump has let go of the tasks (ptrace ends with it). Thawed,
+            // they run on as before.
             ProcessRunner.runAllowingFailure(runc.resume(id), QUICK);
             throw e;
         }
@@ -246,6 +250,17 @@ final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void awaitLeftoverCommands() {
+        LeftoverCommands.awaitEnd(LeftoverCommands.of(stateRoot), LEFTOVER_DEADLINE);
+    }
+
+    @Override
+    public boolean dumpFinished(String id) {
+        return !known(id) && CriuLog.tailLines(dumpLog(id), CriuLog.TAIL_BYTES).stream()
+                .anyMatch(line -> line.contains(CriuLog.DUMP_FINISHED));
+    }
+
+    @Override
     public long residentBytes(String id) {
         return cgroups.usageBytes(cgroupPath(id));
     }
@@ -263,6 +278,7 @@ final class RuncRuntime implements ContainerRuntime {
         Path bundle = dir(spec.id()).resolve("bundle");
         try {
             rootfs.user().own(spec.codeDir());
+            rootfs.user().own(spec.runtimeFilesDir());
             Path namespace = netns.create(spec.id());
             if (spec.network() == ContainerSpec.Network.OUTBOUND) wire(spec.id(), namespace);
             BundleWriter.write(bundle, spec, rootfs, namespace, cgroupPath(spec.id()), criuConfig);
@@ -373,6 +389,11 @@ final class RuncRuntime implements ContainerRuntime {
 
     private void requireExists(String id) {
         if (!known(id)) throw TorporException.notFound("no container " + id);
+    }
+
+    /** Where CRIU logs the container's dump: a fresh directory for each, so the log is the last dump's alone. */
+    private Path dumpLog(String id) {
+        return dir(id).resolve("criu-dump").resolve("dump.log");
     }
 
     private Path dir(String id) {

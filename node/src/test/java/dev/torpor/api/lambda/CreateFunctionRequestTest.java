@@ -25,7 +25,7 @@ class CreateFunctionRequestTest {
                 {"FunctionName":"hello","Runtime":"provided.al2023","Role":"arn:aws:iam::123456789012:role/r",
                  "Handler":"function.handler","Description":"says hi","Timeout":30,"MemorySize":256,
                  "Environment":{"Variables":{"GREETING":"hi"}},"Tags":{"torpor:suspend":"pause"},
-                 "Code":{"ZipFile":"%s"},"PackageType":"Zip","Architectures":["%s"],"Publish":true,
+                 "Code":{"ZipFile":"%s"},"PackageType":"Zip","Architectures":["%s"],"Publish":false,
                  "VpcConfig":{"SubnetIds":[]},"Layers":[],"TracingConfig":{"Mode":"PassThrough"}}
                 """.formatted(ZIP64, NodeArchitecture.CURRENT);
 
@@ -65,7 +65,7 @@ class CreateFunctionRequestTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             "FunctionName":"no spaces please"          | Value 'no spaces please' at 'functionName'
-            "Runtime":"python3.12"                     | Runtime python3.12 is not supported: Torpor runs custom runtimes only
+            "Runtime":"ruby3.3"                        | Runtime ruby3.3 is not supported: Torpor runs provided.al2023, provided.al2, provided, python3.9
             "Runtime":null                             | Runtime is a mandatory parameter
             "MemorySize":127                           | Value '127' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
             "MemorySize":10241                         | Value '10241' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240
@@ -97,16 +97,24 @@ class CreateFunctionRequestTest {
     void refusesEnvironmentsOverFourKilobytes() {
         var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null,
                 new Environment(Map.of("BIG", "x".repeat(4094))), null, new CreateFunctionRequest.Code(ZIP, null, null, null),
-                null, null);
+                null, null, null);
 
         assertThat(catchThrowableOfType(TorporException.class, request::validated).getMessage()).contains("4KB limit");
+    }
+
+    @Test
+    void refusesToPublishAVersionRatherThanIgnoringIt() {
+        var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null, null, null,
+                new CreateFunctionRequest.Code(ZIP, null, null, null), null, null, true);
+
+        assertThat(catchThrowableOfType(TorporException.class, request::validated).kind()).isEqualTo(ErrorKind.UNSUPPORTED_OPERATION);
     }
 
     @Test
     void refusesTheOtherArchitecture() {
         String other = NodeArchitecture.CURRENT.equals("arm64") ? "x86_64" : "arm64";
         var request = new CreateFunctionRequest("hello", "provided", null, null, null, null, null, null, null,
-                new CreateFunctionRequest.Code(ZIP, null, null, null), null, List.of(other));
+                new CreateFunctionRequest.Code(ZIP, null, null, null), null, List.of(other), null);
 
         assertThat(catchThrowableOfType(TorporException.class, request::validated).getMessage())
                 .isEqualTo("Architectures [" + other + "] cannot run on this node, which is " + NodeArchitecture.CURRENT);

@@ -16,16 +16,17 @@ class UpdateFunctionCodeRequestTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void decodesTheZipAndIgnoresPublishAndDryRun() throws Exception {
+    void decodesTheZipAndItsRevisionIdAndIgnoresDryRun() throws Exception {
         byte[] zip = "new code".getBytes(UTF_8);
         String body = """
-                {"ZipFile":"%s","Publish":true,"DryRun":false,"RevisionId":"r1"}"""
+                {"ZipFile":"%s","Publish":false,"DryRun":false,"RevisionId":"r1"}"""
                 .formatted(Base64.getEncoder().encodeToString(zip));
 
         UpdateFunctionCodeRequest r = JSON.readValue(body, UpdateFunctionCodeRequest.class).validated();
 
         assertThat(r.zipFile()).isEqualTo(zip);
         assertThat(r.architectures()).containsExactly(NodeArchitecture.CURRENT);
+        assertThat(r.revisionId()).isEqualTo("r1");
     }
 
     @ParameterizedTest

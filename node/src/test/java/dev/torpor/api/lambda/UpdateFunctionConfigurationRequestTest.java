@@ -31,7 +31,7 @@ class UpdateFunctionConfigurationRequestTest {
     @CsvSource(delimiter = '|', textBlock = """
             {"Timeout":901}                               | at 'timeout'
             {"MemorySize":64}                             | at 'memorySize'
-            {"Runtime":"nodejs22.x"}                      | Runtime nodejs22.x is not supported
+            {"Runtime":"nodejs16.x"}                      | Runtime nodejs16.x is not supported
             {"Environment":{"Variables":{"AWS_LAMBDA_RUNTIME_API":"evil"}}} | Reserved keys used in this request: AWS_LAMBDA_RUNTIME_API
             """)
     void checksWhatIsSent(String body, String message) throws Exception {

@@ -64,6 +64,6 @@ class DemoPartsTest {
     private static InstanceView view(String id, InstanceState state, long resident, long image) {
         Instant t = Instant.EPOCH;
         return new InstanceView("c", id, state, resident, image, t, t, 0, 0, 0, null,
-                List.of(InstanceState.STARTING, InstanceState.IDLE, InstanceState.CHECKPOINTING, state), null);
+                List.of(InstanceState.STARTING, InstanceState.IDLE, InstanceState.CHECKPOINTING, state), null, null);
     }
 }

@@ -22,7 +22,7 @@ class BundleWriterTest {
     /** What {@link Rootfs} binds on a merged-/usr host: /bin, /lib and /lib64 are symlinks inside the rootfs. */
     private static final List<Path> HOST_DIRS = List.of(Path.of("/usr"), Path.of("/lib32"));
 
-    private static final ContainerSpec SPEC = new ContainerSpec("fn-1", Path.of("/var/lib/torpor/code/fn/1"),
+    private static final ContainerSpec SPEC = new ContainerSpec("fn-1", Path.of("/var/lib/torpor/code/fn/1"), Path.of("/var/lib/torpor/runtimes"),
             Path.of("/var/lib/torpor/instances/fn-1/channel"), List.of("/var/task/bootstrap", "--flag"),
             Map.of("AWS_LAMBDA_FUNCTION_NAME", "fn", "GREETING", "hello world"), MEMORY, ContainerSpec.Network.NONE);
 
@@ -41,7 +41,7 @@ class BundleWriterTest {
                 .filter(m -> m.path("type").asText().equals("bind"))
                 .map(m -> m.path("destination").asText()).toList();
 
-        assertThat(bindDestinations).containsExactlyInAnyOrder("/usr", "/lib32", "/var/task", "/run/torpor");
+        assertThat(bindDestinations).containsExactlyInAnyOrder("/usr", "/lib32", "/var/task", "/var/runtime", "/run/torpor");
         assertThat(bindDestinations).doesNotContain("/bin", "/lib", "/lib64", "/etc");
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class RootfsTest {
     void mountPointsAndInitAreThere() throws Exception {
         prepare();
 
-        for (String dir : List.of("proc", "dev", "sys", "tmp", "var/task", "run/torpor", "usr", "etc")) {
+        for (String dir : List.of("proc", "dev", "sys", "tmp", "var/task", "var/runtime", "run/torpor", "usr", "etc")) {
             assertThat(rootfs.resolve(dir)).isDirectory();
         }
         assertThat(Files.getAttribute(rootfs.resolve("tmp"), "unix:mode")).as("/tmp is everyone's, sticky").isEqualTo(041777);
@@ -114,6 +115,24 @@ class RootfsTest {
         assertThat(etc.resolve("ld.so.cache")).hasContent("ld cache");
         assertThat(Files.readSymbolicLink(etc.resolve("alternatives/awk"))).isEqualTo(Path.of("/usr/bin/mawk"));
         assertThat(etc.resolve("alternatives/README")).as("only the host's links").doesNotExist();
+    }
+
+    @Test
+    void debiansJdkConfigurationIsThereWithoutWhatOnlyRootMayRead() throws Exception {
+        Path jdk = Files.createDirectories(host.resolve("etc/java-17-openjdk/security"));
+        Files.writeString(jdk.getParent().resolve("jvm-amd64.cfg"), "-server KNOWN\n");
+        Files.writeString(jdk.resolve("java.security"), "securerandom.source=file:/dev/random\n");
+        Files.createSymbolicLink(jdk.resolve("policy"), Path.of("/usr/share/policy"));
+        Files.writeString(jdk.getParent().resolve("jmxremote.password"), "monitorRole secret\n");
+        Files.setPosixFilePermissions(jdk.getParent().resolve("jmxremote.password"), PosixFilePermissions.fromString("rw-------"));
+
+        prepare();
+
+        Path inside = rootfs.resolve("etc/java-17-openjdk");
+        assertThat(inside.resolve("jvm-amd64.cfg")).hasContent("-server KNOWN");
+        assertThat(inside.resolve("security/java.security")).hasContent("securerandom.source=file:/dev/random");
+        assertThat(Files.readSymbolicLink(inside.resolve("security/policy"))).isEqualTo(Path.of("/usr/share/policy"));
+        assertThat(inside.resolve("jmxremote.password")).doesNotExist();
     }
 
     @Test
