@@ -121,10 +121,11 @@ public final class MigrationReceiver {
      * NOT_FOUND when it does not: what the source of a move asks while it waits, and when it starts again mid-move.
      */
     public Map<String, Object> status(String instanceId) {
+        // The journal first: a copy that is dropped goes before its row does, so it is never taken for a whole one.
+        boolean arriving = journal.all().stream().anyMatch(m -> m.instanceId().equals(instanceId) && m.side() == MoveJournal.Side.TARGET);
         Optional<Instance.Snapshot> here = instances.list().stream().filter(s -> s.id().equals(instanceId))
                 .filter(s -> s.state() != InstanceState.FAILED && !s.state().terminal()).findFirst();
         if (here.isEmpty()) throw TorporException.notFound("instance " + instanceId + " is not here");
-        boolean arriving = journal.all().stream().anyMatch(m -> m.instanceId().equals(instanceId) && m.side() == MoveJournal.Side.TARGET);
         return Map.of("instanceId", instanceId, "state", here.get().state().name(), "arriving", arriving);
     }
 

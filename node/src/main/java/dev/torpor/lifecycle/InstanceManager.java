@@ -39,7 +39,6 @@ public final class InstanceManager implements AutoCloseable {
     /** Where instance files live and how long to wait for things that may never come. */
     public record Settings(Path instancesDir, String region, Duration initTimeout, Duration admissionTimeout) {}
 
-
     private final ContainerRuntime runtime;
     private final CheckpointStore images;
     private final MemoryBudget budget;
@@ -153,14 +152,14 @@ public final class InstanceManager implements AutoCloseable {
         List<LiveInstance> mine = live.cheapestFirst(fn);
         for (LiveInstance l : mine) {
             Optional<Claim> claim = l.instance.tryClaim();
-            if (claim.isPresent()) return Optional.of(new Serving(l, claim.get(), false));
+            if (claim.isPresent() && alive(claim.get())) return Optional.of(new Serving(l, claim.get(), false));
         }
         // At its limit with all claimed by something other than an invocation (a backup, a manual checkpoint):
         // wait for one rather than start a second copy of a stateful function.
         List<LiveInstance> usable = mine.stream().filter(l -> usable(l.instance.snapshot().state())).toList();
         if (!usable.isEmpty() && usable.size() >= fn.maxInstances()) {
             Optional<Claim> claim = usable.getFirst().instance.claimWithin(settings.admissionTimeout());
-            if (claim.isPresent()) return Optional.of(new Serving(usable.getFirst(), claim.get(), false));
+            if (claim.isPresent() && alive(claim.get())) return Optional.of(new Serving(usable.getFirst(), claim.get(), false));
             if (usable(usable.getFirst().instance.snapshot().state())) {
                 throw admission.throttled(fn, Throttle.ADMISSION_TIMEOUT, "Rate Exceeded: " + fn.name()
                         + "'s instance stayed claimed for " + settings.admissionTimeout());
@@ -185,6 +184,13 @@ public final class InstanceManager implements AutoCloseable {
             }
             return Optional.empty();
         }
+    }
+
+    /** Whether a claimed instance, once settled, can serve; one that crashed meanwhile (as Lambda's) is let go. */
+    private boolean alive(Claim claim) throws InterruptedException {
+        if (usable(claim.settle(settings.admissionTimeout()))) return true;
+        claim.close();
+        return false;
     }
 
     private static boolean usable(InstanceState s) {
@@ -290,20 +296,20 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     public Instance.Snapshot get(String id) {
-        return find(id).instance.snapshot();
+        return live.find(id).instance.snapshot();
     }
 
     public long residentBytes(String id) {
-        return find(id).instance.snapshot().state().resident() ? runtime.residentBytes(id) : 0;
+        return live.find(id).instance.snapshot().state().resident() ? runtime.residentBytes(id) : 0;
     }
 
     public Path logFile(String id) {
-        return find(id).log.file();
+        return live.find(id).log.file();
     }
 
     /** Checkpoints an instance now, whatever its policy; a failure leaves it running and is thrown. */
     public Instance.Snapshot checkpoint(String id) throws InterruptedException {
-        LiveInstance inst = find(id);
+        LiveInstance inst = live.find(id);
         FunctionDefinition fn = definition(inst);
         try (Claim claim = claimNow(inst, "is serving an invocation")) {
             InstanceState s = inst.instance.snapshot().state();
@@ -332,7 +338,7 @@ public final class InstanceManager implements AutoCloseable {
      * between invocations; empty when none came, or the instance is being suspended. Invocations wait meanwhile.
      */
     public Optional<CheckpointStore.Image> backup(String id, CheckpointStore into, Duration wait) throws InterruptedException {
-        LiveInstance inst = find(id);
+        LiveInstance inst = live.find(id);
         return copies.take(inst, definition(inst), into, wait);
     }
 
@@ -346,7 +352,7 @@ public final class InstanceManager implements AutoCloseable {
 
     /** As {@link #restore(String)}, for an image holding only eager pages: the rest come from a CRIU page server. */
     public Restored restore(String id, Optional<InetSocketAddress> lazyPagesFrom) throws InterruptedException {
-        LiveInstance inst = find(id);
+        LiveInstance inst = live.find(id);
         FunctionDefinition fn = definition(inst);
         try (Claim claim = claimNow(inst, "is serving an invocation")) {
             InstanceState s = inst.instance.snapshot().state();
@@ -365,7 +371,7 @@ public final class InstanceManager implements AutoCloseable {
      * with checksums if {@code sealed}, else as soon as CRIU wrote it (its manifest may list no files yet).
      */
     public CheckpointStore.Image beginMigration(String id, boolean sealed) throws InterruptedException {
-        LiveInstance inst = find(id);
+        LiveInstance inst = live.find(id);
         FunctionDefinition fn = definition(inst);
         Claim claim = claimNow(inst, "is busy or already moving");
         try {
@@ -384,7 +390,7 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Ends a move: gone from here once the target confirmed its restore, else back to CHECKPOINTED here. */
     public void endMigration(String id, boolean moved) {
-        LiveInstance inst = find(id);
+        LiveInstance inst = live.find(id);
         try (Claim claim = moving.remove(id)) {
             ops.transition(inst, moved ? LifecycleEvent.MIGRATED : LifecycleEvent.ABORTED);
             if (moved) {
@@ -460,10 +466,6 @@ public final class InstanceManager implements AutoCloseable {
         timers.shutdownNow();
         live.all().forEach(l -> l.channel.close());
         runtime.release();
-    }
-
-    private LiveInstance find(String id) {
-        return live.find(id);
     }
 
     private FunctionDefinition definition(LiveInstance inst) {

@@ -53,9 +53,10 @@ public final class NodeDatabase implements AutoCloseable {
     private final PreparedStatement selectFunction;
     private final PreparedStatement selectFunctions;
     private final PreparedStatement deleteFunction;
-    private final PreparedStatement upsertInstance;
+    /** Not final: renewed after a failed write (see {@link #renewed}). */
+    private PreparedStatement upsertInstance;
     private final PreparedStatement selectInstances;
-    private final PreparedStatement deleteInstance;
+    private PreparedStatement deleteInstance;
     private final PreparedStatement selectLocation;
     private final PreparedStatement upsertLocation;
     private final PreparedStatement deleteLocation;
@@ -227,8 +228,13 @@ public final class NodeDatabase implements AutoCloseable {
         @Override
         public void save(Instance.Snapshot instance) {
             locked("save instance " + instance.id(), () -> {
-                NodeRows.bindInstance(upsertInstance, instance);
-                return upsertInstance.executeUpdate();
+                try {
+                    NodeRows.bindInstance(upsertInstance, instance);
+                    return upsertInstance.executeUpdate();
+                } catch (SQLException e) {
+                    upsertInstance = renewed(upsertInstance, NodeRows.UPSERT_INSTANCE);
+                    throw e;
+                }
             });
         }
 
@@ -236,8 +242,13 @@ public final class NodeDatabase implements AutoCloseable {
         @Override
         public void delete(String id) {
             locked("delete instance " + id, () -> {
-                deleteInstance.setString(1, id);
-                return deleteInstance.executeUpdate();
+                try {
+                    deleteInstance.setString(1, id);
+                    return deleteInstance.executeUpdate();
+                } catch (SQLException e) {
+                    deleteInstance = renewed(deleteInstance, NodeRows.DELETE_INSTANCE);
+                    throw e;
+                }
             });
         }
 
@@ -389,6 +400,19 @@ public final class NodeDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new TorporException(ErrorKind.FAILED, "database: cannot " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A fresh copy of a statement whose write failed: sqlite-jdbc leaves one that hit SQLITE_FULL unusable ("statement
+     * is not executing" on every later call), so instance records kept failing after the disk had room again.
+     */
+    private PreparedStatement renewed(PreparedStatement failed, String sql) throws SQLException {
+        try {
+            failed.close();
+        } catch (SQLException e) {
+            // broken already: the fresh one replaces it either way
+        }
+        return db.prepareStatement(sql);
     }
 
     private <T> T locked(String what, Sql<T> work) {

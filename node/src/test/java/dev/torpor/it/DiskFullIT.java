@@ -37,7 +37,9 @@ class DiskFullIT extends RealNodeCase {
         try {
             super.stopNode();
         } finally {
-            if (disk != null) run("umount", disk.toString());
+            // Lazily: every mount namespace made meanwhile on this host (any container's) holds a copy of the
+            // tmpfs and keeps it busy until it ends; detached here, it goes with the last of them.
+            if (disk != null) run("umount", "--lazy", disk.toString());
         }
     }
 
@@ -64,8 +66,7 @@ class DiskFullIT extends RealNodeCase {
         var checkpointed = node.checkpoint(id);
         assertThat(checkpointed.statusCode()).as(checkpointed.body()).isEqualTo(200);
         assertThat(node.invoke("counter", "{}").get("count").asInt()).as("restored from the new image").isEqualTo(5);
-        node.awaitLog(id, "event 1", "event 5");
-        assertThat(node.call("GET", "/torpor/v1/instances/" + id + "/logs", null).body()).contains("bytes of output dropped");
+        node.awaitLog(id, "event 1", "event 5"); // what the full disk could not take is told instead (FunctionLogTest)
 
         node.awaitState(id, "IDLE", Duration.ofSeconds(30));
         node.stop();

@@ -39,7 +39,7 @@ class KillDuringCheckpointIT extends ChildNodeCase {
             CompletableFuture<?> checkpoint = CompletableFuture.runAsync(() -> node.checkpoint(id));
             Thread.sleep(killAfterMs); // the fault's random moment, which is the test: not a wait for anything
             node.kill();
-            kills.add(killAfterMs + " ms" + (checkpoint.isDone() ? " (checkpoint answered)" : ""));
+            kills.add(killAfterMs + " ms" + (checkpoint.isDone() && !checkpoint.isCompletedExceptionally() ? " (checkpoint answered)" : ""));
             node.start();
 
             String context = "seed " + seed + ", kills " + kills + "\n" + node.childOutput();
@@ -50,5 +50,8 @@ class KillDuringCheckpointIT extends ChildNodeCase {
             assertThat(answer.get("count").asInt()).as("count after round %d\n%s", round, context).isEqualTo(round + 1);
             assertThat(node.instanceOf("counter").get("instanceId").asText()).as("the same instance serves").isEqualTo(id);
         }
+        long adopted = node.childOutput().lines().filter(l -> l.contains("its image is complete now")).count();
+        System.out.printf("kill -9 during a checkpoint (seed %d): %d kills at %s; %d finished dumps adopted, the rest"
+                + " taken back from the container or the image; lost: 0%n", seed, ROUNDS, kills, adopted);
     }
 }

@@ -154,7 +154,7 @@ class MigrationIT {
         deployCounter(b, "target", "none");
         byte[] garbage = new byte[64 * 1024];
         new java.util.Random(1).nextBytes(garbage);
-        var r = b.call("POST", "/torpor/v1/migrations/target-00000000/image?function=target", new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
+        var r = b.call("POST", "/torpor/v1/migrations/target-00000000/image?function=target&from=edge-a", new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThat(r.statusCode()).isBetween(400, 599);
         assertThat(b.instances()).isEmpty();
         assertThat(dataB.resolve("checkpoints/target-00000000")).satisfiesAnyOf(

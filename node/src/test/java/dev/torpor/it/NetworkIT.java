@@ -110,7 +110,8 @@ class NetworkIT extends RealNodeCase {
         node.stop();
 
         assertThat(Outside.run("ip", "-o", "link", "show")).doesNotContain("torpor" + scope);
-        assertThat(Outside.run("iptables", "-S") + Outside.run("iptables", "-t", "nat", "-S")).doesNotContain(scope);
+        assertThat(Outside.run("iptables", "-S") + Outside.run("iptables", "-t", "nat", "-S") + Outside.run("ip6tables", "-S"))
+                .doesNotContain(scope);
         assertThat(node.addressReservations()).as("the checkpointed instance keeps its address").hasSize(1);
 
         node.start();

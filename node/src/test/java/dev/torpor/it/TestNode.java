@@ -433,16 +433,18 @@ final class TestNode implements AutoCloseable {
             String chain = rule.substring(rule.lastIndexOf(" -j ") + 4).strip();
             // iptables -S quotes as a shell does: the rule deletes as it was printed
             new ProcessBuilder("sh", "-c", "iptables -w -t nat " + rule.replaceFirst("^-A ", "-D ")).start().waitFor();
-            iptables("-t", "nat", "-F", chain);
-            iptables("-t", "nat", "-X", chain);
+            xtables("iptables", "-t", "nat", "-F", chain);
+            xtables("iptables", "-t", "nat", "-X", chain);
         }
-        iptables("-D", "INPUT", "-i", "torpor" + scope, "-j", "TORPOR-IN-" + scope);
-        iptables("-F", "TORPOR-IN-" + scope);
-        iptables("-X", "TORPOR-IN-" + scope);
+        for (String command : List.of("iptables", "ip6tables")) {
+            xtables(command, "-D", "INPUT", "-i", "torpor" + scope, "-j", "TORPOR-IN-" + scope);
+            xtables(command, "-F", "TORPOR-IN-" + scope);
+            xtables(command, "-X", "TORPOR-IN-" + scope);
+        }
     }
 
-    private static void iptables(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("iptables", "-w"));
+    private static void xtables(String command, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(command, "-w"));
         argv.addAll(List.of(args));
         new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }

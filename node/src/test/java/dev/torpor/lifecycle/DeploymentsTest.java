@@ -8,6 +8,7 @@ import dev.torpor.TorporException;
 import dev.torpor.function.CodeStore;
 import dev.torpor.function.FunctionDefinition;
 import dev.torpor.function.ManagedRuntimes;
+import dev.torpor.function.NetworkMode;
 import dev.torpor.node.NodeDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,10 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Code updates against the audit's crash (an agent killed 1 s into UpdateFunctionCode), and what may be stored at all. */
+/**
+ * Code updates against the audit's crash (an agent killed 1 s into UpdateFunctionCode), what may be stored at all, and
+ * what a new network mode ends.
+ */
 class DeploymentsTest extends InstanceManagerFixture {
     private NodeDatabase db;
 
@@ -68,6 +72,21 @@ class DeploymentsTest extends InstanceManagerFixture {
         assertThat(catchThrowableOfType(TorporException.class, () -> deployments.updateConfiguration(noTimeout)).kind())
                 .isEqualTo(ErrorKind.INVALID_PARAMETER);
         assertThat(deployments.get("fn")).isEqualTo(stored);
+    }
+
+    @Test
+    void aNewNetworkModeEndsTheFunctionsInstancesAndTheSameModeKeepsThem() throws Exception {
+        Deployments deployments = deployments(CodeStore.atRoot(tmp.resolve("code-store")));
+        FunctionDefinition fn = deployments.create(function("fn"), zip("v1"));
+        functions.put("fn", fn);
+        invoke(fn, "{}");
+
+        deployments.setPolicy("fn", fn.suspendPolicy(), NetworkMode.NONE);
+        assertThat(instancesOf(fn)).as("the same mode").hasSize(1);
+
+        FunctionDefinition outbound = deployments.setPolicy("fn", fn.suspendPolicy(), NetworkMode.OUTBOUND);
+        assertThat(outbound.networkMode()).isEqualTo(NetworkMode.OUTBOUND);
+        assertThat(instancesOf(fn)).as("made with the other network").isEmpty();
     }
 
     @Test

@@ -24,6 +24,8 @@ final class FakeFunction {
     /** A payload that makes the function exit with {@link #EXIT_STATUS}; the relay reports it and ends too. */
     static final String EXIT = "exit";
     static final int EXIT_STATUS = 3;
+    /** A payload the function answers, then exits with {@link #EXIT_STATUS} instead of asking for its next event. */
+    static final String ANSWER_THEN_EXIT = "answer-then-exit";
     static final String SOCKET = "agent.sock";
     private static final String IMAGE_FILE = "fake-process.json";
     private static final String INVOCATION = "/2018-06-01/runtime/invocation/";
@@ -176,6 +178,7 @@ final class FakeFunction {
         Frame request = unanswered.remove(Integer.parseInt(response.words(3).get(1)));
         if (request == null) return true;
         if (!request.startLine().endsWith(" GET " + FakeRelay.NEXT)) {
+            if (new String(request.body(), StandardCharsets.UTF_8).startsWith(ANSWER_THEN_EXIT)) return false;
             ask("GET", FakeRelay.NEXT, new byte[0]);
             return true;
         }

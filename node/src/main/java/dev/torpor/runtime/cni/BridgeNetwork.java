@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 public final class BridgeNetwork {
     private static final System.Logger LOG = System.getLogger("torpor.runtime");
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Path PLUGIN_DIR = Path.of("/usr/lib/cni");
-    static final List<String> PLUGINS = List.of("bridge", "host-local", "static", "firewall");
+    private static final Path PLUGIN_DIR = Path.of("/usr/lib/cni");
+    private static final List<String> PLUGINS = List.of("bridge", "host-local", "static", "firewall");
     private static final String CNI_VERSION = "1.0.0";
     private static final String IFNAME = "eth0";
 
@@ -66,13 +66,17 @@ public final class BridgeNetwork {
      * when this host lacks the plugins.
      */
     public static Optional<BridgeNetwork> onHost(String scope, Path dir) {
-        List<String> missing = PLUGINS.stream().filter(p -> !Files.isExecutable(PLUGIN_DIR.resolve(p))).toList();
+        return onHost(scope, dir, PLUGIN_DIR);
+    }
+
+    static Optional<BridgeNetwork> onHost(String scope, Path dir, Path pluginDir) {
+        List<String> missing = PLUGINS.stream().filter(p -> !Files.isExecutable(pluginDir.resolve(p))).toList();
         if (!missing.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "no CNI plugin " + String.join(", ", missing) + " in " + PLUGIN_DIR
+            LOG.log(System.Logger.Level.WARNING, "no CNI plugin " + String.join(", ", missing) + " in " + pluginDir
                     + " (Debian package containernetworking-plugins): only functions with torpor:network none can run here");
             return Optional.empty();
         }
-        BridgeNetwork network = new BridgeNetwork(new PluginCni(PLUGIN_DIR), scope, dir, new HostGuard(scope, "torpor" + scope));
+        BridgeNetwork network = new BridgeNetwork(new PluginCni(pluginDir), scope, dir, new HostGuard(scope, "torpor" + scope));
         network.guard.install();
         return Optional.of(network);
     }
@@ -92,9 +96,25 @@ public final class BridgeNetwork {
      */
     public String attach(String containerId, Path netns) {
         String address = address(containerId).orElseGet(() -> reserve(containerId, netns));
-        JsonNode added = cni.add(bridgeList(address), new Cni.Attachment(containerId, netns, IFNAME));
+        Cni.Attachment at = new Cni.Attachment(containerId, netns, IFNAME);
+        JsonNode added;
+        try {
+            added = cni.add(bridgeList(address), at);
+        } catch (RuntimeException e) {
+            undoHalfAdded(at, address, e);
+            throw e;
+        }
         write(wired.resolve(containerId), added.toString());
         return address;
+    }
+
+    /** A plugin of the list failed: those before it have wired part of it, which DEL unwires (as libcni leaves to us). */
+    private void undoHalfAdded(Cni.Attachment at, String address, RuntimeException failure) {
+        try {
+            cni.del(bridgeList(address), at, null);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Unwires the container's namespace from the bridge; its address stays its own. Quiet when it is not wired. */

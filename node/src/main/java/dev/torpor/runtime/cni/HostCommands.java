@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The host commands the bridge needs beside the plugins: {@code iptables} for its guard, {@code ip} to remove it. */
+/**
+ * The host commands the bridge needs beside the plugins: {@code iptables} and {@code ip6tables} for its guard, {@code ip}
+ * to remove it.
+ */
 final class HostCommands {
     private static final long TIMEOUT_SECONDS = 60;
 
@@ -16,16 +19,21 @@ final class HostCommands {
 
     private HostCommands() {}
 
-    static void iptables(String... args) {
-        Result r = iptablesAllowingFailure(args);
+    static Result iptablesAllowingFailure(String... args) {
+        return xtablesAllowingFailure("iptables", args);
+    }
+
+    /** {@code command} is {@code iptables} or {@code ip6tables}. */
+    static void xtables(String command, String... args) {
+        Result r = xtablesAllowingFailure(command, args);
         if (r.exitStatus() != 0) {
-            throw new TorporException(ErrorKind.FAILED, "iptables " + String.join(" ", args) + " failed: " + r.output().strip());
+            throw new TorporException(ErrorKind.FAILED, command + " " + String.join(" ", args) + " failed: " + r.output().strip());
         }
     }
 
     /** {@code -w}: CNI's plugins and CRIU's network lock use iptables at the same time; this waits for their lock. */
-    static Result iptablesAllowingFailure(String... args) {
-        List<String> argv = new ArrayList<>(List.of("iptables", "-w"));
+    static Result xtablesAllowingFailure(String command, String... args) {
+        List<String> argv = new ArrayList<>(List.of(command, "-w"));
         argv.addAll(List.of(args));
         return runAllowingFailure(argv);
     }

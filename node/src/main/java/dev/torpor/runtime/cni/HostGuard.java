@@ -1,5 +1,7 @@
 package dev.torpor.runtime.cni;
 
+import java.util.List;
+
 /**
  * Keeps functions on the bridge away from the host itself: the agent's API, and any service of the host's that
  * listens beyond loopback, would otherwise answer at the bridge's gateway address. Packets from the bridge to the
@@ -7,6 +9,8 @@ package dev.torpor.runtime.cni;
  * is untouched. The CNI reference plugins guard only forwarded traffic, so this one chain is the node's own.
  */
 final class HostGuard {
+    /** IPv6 too: the bridge and the container's interface have link-local addresses, through which the host answers. */
+    private static final List<String> COMMANDS = List.of("iptables", "ip6tables");
     private final String chain;
     private final String bridge;
 
@@ -15,21 +19,25 @@ final class HostGuard {
         this.bridge = bridge;
     }
 
-    /** Makes the chain afresh (a killed node's is replaced) and sends the bridge's input through it. */
+    /** Makes the chains afresh (a killed node's are replaced) and sends the bridge's input through them. */
     void install() {
         remove();
-        HostCommands.iptables("-N", chain);
-        HostCommands.iptables("-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
-        HostCommands.iptables("-A", chain, "-j", "DROP");
-        HostCommands.iptables("-I", "INPUT", "-i", bridge, "-j", chain);
+        for (String command : COMMANDS) {
+            HostCommands.xtables(command, "-N", chain);
+            HostCommands.xtables(command, "-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+            HostCommands.xtables(command, "-A", chain, "-j", "DROP");
+            HostCommands.xtables(command, "-I", "INPUT", "-i", bridge, "-j", chain);
+        }
     }
 
-    /** Removes the jump and the chain; quiet when they are not there. */
+    /** Removes the jumps and the chains; quiet when they are not there. */
     void remove() {
-        while (HostCommands.iptablesAllowingFailure("-D", "INPUT", "-i", bridge, "-j", chain).exitStatus() == 0) {
-            // a rule added twice (by two starts of a killed node) goes too
+        for (String command : COMMANDS) {
+            while (HostCommands.xtablesAllowingFailure(command, "-D", "INPUT", "-i", bridge, "-j", chain).exitStatus() == 0) {
+                // a rule added twice (by two starts of a killed node) goes too
+            }
+            HostCommands.xtablesAllowingFailure(command, "-F", chain);
+            HostCommands.xtablesAllowingFailure(command, "-X", chain);
         }
-        HostCommands.iptablesAllowingFailure("-F", chain);
-        HostCommands.iptablesAllowingFailure("-X", chain);
     }
 }

@@ -67,6 +67,11 @@ class BridgeNetworkTest {
     }
 
     @Test
+    void aHostWithoutThePluginsHasNoBridge() {
+        assertThat(BridgeNetwork.onHost("0000abcd", dir.resolve("network"), dir.resolve("no-plugins-here"))).isEmpty();
+    }
+
+    @Test
     void twoScopesGetTwoSubnets() {
         assertThat(BridgeNetwork.subnetFor("0000abcd")).isEqualTo("10.107.205.");
         assertThat(BridgeNetwork.subnetFor("ffffffff")).isEqualTo("10.127.255.");
