@@ -96,7 +96,7 @@ public final class Node implements AutoCloseable {
                 db.functions()::get, fn -> runtimes.launch(fn, code.codeDir(fn.name(), fn.revision())));
         metrics.watchInstances(instances::list, () -> instances.list().stream().mapToLong(s -> instances.residentBytes(s.id())).sum());
         // Before recovery could take back (checkpoint, serve) a copy that was still arriving when this node stopped.
-        PartialArrivals.discard(db.moves(), runtime, images, db.locations());
+        PartialArrivals.discard(db.moves(), runtime, images, db.instances(), db.locations());
         instances.recover();
         Deployments deployments = new Deployments(db.functions(), code, runtimes, instances);
         Membership membership = Membership.fixed(config.nodeId(), config.peers());
