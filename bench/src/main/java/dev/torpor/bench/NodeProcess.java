@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 record NodeProcess(Path data, Path log, String endpoint, Process process) implements AutoCloseable {
     /** The launcher's options; only used when the jar is run by hand, without TORPOR_JAVA_OPTS. */
     static final String FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 "
-            + "-Xss512k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1";
+            + "-XX:-ShrinkHeapInSteps -Xss512k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 "
+            + "-XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000";
     private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
     private static final Duration START = Duration.ofSeconds(60);
 

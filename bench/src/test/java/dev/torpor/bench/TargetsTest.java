@@ -39,8 +39,10 @@ class TargetsTest {
     @Test
     void checkpointedMemoryAndAgentAndDensity() {
         assertThat(targets.get("checkpointed-zero").status()).isEqualTo("met");
+        // 60 MiB is over the 48 MiB.
         assertThat(targets.get("agent-rss").measured()).isCloseTo(60.0, within(1e-9));
-        assertThat(targets.get("agent-rss").status()).isEqualTo("met");
+        assertThat(targets.get("agent-rss").status()).isEqualTo("missed");
+        assertThat(targets.get("agent-rss").threshold()).isEqualTo(48.0);
         // 24 live under checkpoint, at most 2 under none: 12×.
         assertThat(targets.get("density").measured()).isEqualTo(12.0);
         assertThat(targets.get("density").status()).isEqualTo("met");

@@ -38,7 +38,12 @@ public final class PeerClient {
     private static final int MAX_IN_FLIGHT = 64;
     private static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
 
-    private final HttpClient http;
+    private final HttpClient.Builder httpBuilder;
+    /**
+     * Built on first use: the client loads the JDK's TLS stack and trust store even for plain HTTP (~400 classes,
+     * ~4 MiB resident), which a node that never speaks to a peer should not pay for.
+     */
+    private HttpClient http;
     /** The node's own key, on a node whose peers check signatures. */
     private final Optional<RequestSigner> signer;
     private final int maxInFlight;
@@ -50,9 +55,8 @@ public final class PeerClient {
     }
 
     PeerClient(Optional<RequestSigner> signer, Optional<SSLContext> mutualTls, int maxInFlight, Duration queueWait) {
-        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
-        mutualTls.ifPresent(http::sslContext);
-        this.http = http.build();
+        this.httpBuilder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        mutualTls.ifPresent(httpBuilder::sslContext);
         this.signer = signer;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
@@ -83,7 +87,7 @@ public final class PeerClient {
             throw new TorporException(ErrorKind.FAILED, "interrupted before talking to node " + peer.id(), e);
         }
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
             throw new TorporException(ErrorKind.SERVICE_UNAVAILABLE, "node " + peer.id() + " (" + peer.endpoint() + ") is not reachable", e);
         } catch (IOException e) {
@@ -109,6 +113,11 @@ public final class PeerClient {
     /** Streams a body produced while it is sent (an image being archived), never holding it whole. */
     public JsonNode stream(PeerNode peer, String path, Map<String, String> headers, Supplier<InputStream> body, Duration timeout) {
         return parse(peer, send(peer, "POST", path, headers, null, HttpRequest.BodyPublishers.ofInputStream(body), timeout));
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) http = httpBuilder.build();
+        return http;
     }
 
     /** The kind the peer threw, as its API names it; FAILED for an answer from something else on the way. */
