@@ -53,7 +53,7 @@ public final class MqttTriggers implements AutoCloseable {
     /** Adds a trigger durably and subscribes to its topic now if the broker is reachable, else at the next connect. */
     public Trigger add(String function, String topic, int qos, String replyTopic) {
         if (connection.isEmpty()) {
-            throw TorporException.invalid("this node has no MQTT broker: start it with --mqtt-broker tcp://HOST:1883");
+            throw TorporException.invalid("this node has no MQTT broker: give it one with --mqtt-broker tcp://HOST:1883, or install mosquitto for the node to start its own");
         }
         Trigger t = Trigger.mqtt(UUID.randomUUID().toString(), function, topic, qos, replyTopic,
                 java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
