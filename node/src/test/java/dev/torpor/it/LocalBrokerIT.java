@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A real node given no --mqtt-broker starts Debian's mosquitto as its own broker on the loopback port it is given: a
- * trigger works through it (messages published with mosquitto_pub, as a device's sensor would), and the broker goes
- * with the node, whether it stops cleanly or is killed and started again.
+ * trigger works through it (messages published with mosquitto_pub, as a device's sensor would), also one made by a
+ * tag at creation, and the broker goes with the node, whether it stops cleanly or is killed and started again.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class LocalBrokerIT extends RestartableNodeCase {
@@ -38,9 +38,25 @@ class LocalBrokerIT extends RestartableNodeCase {
         Await.until("the node is connected to its mosquitto", () -> TestNode.json(
                 node.call("GET", "/torpor/v1/functions/seq/triggers/" + id, null).body()).at("/state/connected").asBoolean(), WAIT);
 
-        publish(port, "{\"n\":1}");
-        publish(port, "{\"n\":2}");
+        publish(port, "sensors/dev1/temp", "{\"n\":1}");
+        publish(port, "sensors/dev1/temp", "{\"n\":2}");
         Await.until("both messages reached the function", () -> node.invoke("seq", "{\"report\":true}").get("seen").size() == 2, WAIT);
+
+        // Tags at creation as a shortcut: a bad one creates nothing, a good one a trigger, which goes with its function.
+        var refused = node.createTestFunction("tagged", "sequence", 30, Map.of(), Map.of("torpor:schedule", "every minute"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(node.call("GET", "/2015-03-31/functions/tagged", null).statusCode()).isEqualTo(404);
+        var tagged = node.createTestFunction("tagged", "sequence", 30, Map.of(),
+                Map.of("torpor:suspend", "none", "torpor:mqtt-topic", "alerts/#"));
+        assertThat(tagged.statusCode()).as(tagged.body()).isEqualTo(201);
+        Await.until("the tag's trigger is subscribed", () -> TestNode.json(node.call("GET", "/torpor/v1/functions/tagged/triggers", null).body())
+                .at("/triggers/0/state/connected").asBoolean(), WAIT);
+        publish(port, "alerts/door", "{\"n\":7}");
+        Await.until("the tagged function got its message", () -> node.invoke("tagged", "{\"report\":true}").get("seen").size() == 1, WAIT);
+        assertThat(node.call("DELETE", "/2015-03-31/functions/tagged", null).statusCode()).isEqualTo(204);
+        assertThat(node.createTestFunction("tagged", "sequence", 30, Map.of(), Map.of()).statusCode()).isEqualTo(201);
+        assertThat(TestNode.json(node.call("GET", "/torpor/v1/functions/tagged/triggers", null).body()).get("triggers"))
+                .as("a deleted function's triggers went with it").isEmpty();
 
         // kill -9: the broker outlives the node, and the node started again stops it before starting its own.
         long orphan = mosquittos(nodeData).getFirst();
@@ -55,9 +71,9 @@ class LocalBrokerIT extends RestartableNodeCase {
         assertThat(nodeData.resolve("mosquitto/mosquitto.pid")).doesNotExist();
     }
 
-    private static void publish(int port, String payload) throws Exception {
+    private static void publish(int port, String topic, String payload) throws Exception {
         Process p = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
-                "-t", "sensors/dev1/temp", "-m", payload).redirectErrorStream(true).start();
+                "-t", topic, "-m", payload).redirectErrorStream(true).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
     }
