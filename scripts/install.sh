@@ -8,14 +8,15 @@
 set -Eeuo pipefail
 
 readonly CRIU_MIN=4.2
-APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev python3 curl zip procps)
+# mosquitto is the MQTT broker a node given no --mqtt-broker starts itself (on 127.0.0.1, under its --data).
+APT_PKGS=(runc iptables iproute2 containernetworking-plugins gcc make libc6-dev python3 curl zip procps mosquitto)
 # Only for the tests: clang and its libFuzzer runtime fuzz the relay's HTTP parser (make -C init fuzz-short);
 # awscli is the AWS CLI v2 the tests drive as a user would (it lands as /usr/bin/aws); prometheus carries
 # promtool, which checks the node's metrics (no smaller package has it); chromium is the headless browser that
 # DashboardIT drives over the DevTools protocol; nodejs and a Java 17 JVM run the managed runtimes' functions
-# (ManagedRuntimesIT; python3 is the node's already, and the build's JDK >= 21 runs java21); mosquitto is the
-# real MQTT broker MqttIT starts.
-readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium nodejs openjdk-17-jre-headless mosquitto)
+# (ManagedRuntimesIT; python3 is the node's already, and the build's JDK >= 21 runs java21); mosquitto-clients
+# carries the mosquitto_pub that LocalBrokerIT publishes with, as a device's sensor would.
+readonly TEST_PKGS=(clang libclang-rt-dev awscli prometheus chromium nodejs openjdk-17-jre-headless mosquitto-clients)
 readonly WRAPPER=/usr/local/sbin/criu
 readonly WRAPPER_MARK='# torpor-criu-wrapper'
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -115,6 +116,16 @@ ensure_pkgs() {
   apt_update_once
   say "apt-get install ${missing[*]}"
   run_logged apt-get install -y --no-install-recommends "${missing[@]}" || die "apt-get install failed"
+}
+
+# Debian's package enables a system-wide mosquitto on port 1883, the port the node starts its own on: the node's
+# broker is the one it starts, under its data, and stops with it.
+disable_system_mosquitto() {
+  command -v systemctl >/dev/null && [ -d /run/systemd/system ] || return 0
+  if systemctl is-enabled --quiet mosquitto.service 2>/dev/null || systemctl is-active --quiet mosquitto.service 2>/dev/null; then
+    say "disabling the system mosquitto.service (each node starts its own broker)"
+    run_logged systemctl disable --now mosquitto.service || die "systemctl disable mosquitto failed"
+  fi
 }
 
 # Prints the version of the criu on PATH if it runs and is >= CRIU_MIN.
@@ -349,6 +360,7 @@ main() {
   fi
   preflight
   ensure_pkgs
+  [ "$CHECK_ONLY" = 1 ] || disable_system_mosquitto
   ensure_criu
   verify_criu
   summary

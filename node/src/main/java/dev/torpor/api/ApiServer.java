@@ -16,6 +16,7 @@ import dev.torpor.cluster.PeerClient;
 import dev.torpor.events.EventQueues;
 import dev.torpor.events.MqttTriggers;
 import dev.torpor.events.Schedules;
+import dev.torpor.events.TagTriggers;
 import dev.torpor.lifecycle.InstanceManager;
 import dev.torpor.lifecycle.Deployments;
 import dev.torpor.metrics.NodeMetrics;
@@ -45,7 +46,7 @@ public final class ApiServer implements AutoCloseable {
         Sessions sessions = new Sessions(Clock.systemUTC());
         RequestAccess access = new RequestAccess(authenticator.map(SignedRequests::new), sessions);
         Router router = new Router(access, new Members(tls));
-        new FunctionsHandler(deployments, account).register(router);
+        new FunctionsHandler(deployments, account, new TagTriggers(triggers, schedules, events)).register(router);
         new AccountHandler(deployments, instances.budget()).register(router);
         new TagsHandler(deployments).register(router);
         new InvokeHandler(deployments, instances, migrations, failover, new InvocationForwarder(membership.selfId(), peers), account, events).register(router);

@@ -11,6 +11,7 @@ import dev.torpor.api.lambda.ListFunctionsResponse;
 import dev.torpor.api.lambda.PutFunctionConcurrencyRequest;
 import dev.torpor.api.lambda.UpdateFunctionCodeRequest;
 import dev.torpor.api.lambda.UpdateFunctionConfigurationRequest;
+import dev.torpor.events.TagTriggers;
 import dev.torpor.lifecycle.Deployments;
 import java.io.IOException;
 import java.time.Instant;
@@ -28,10 +29,12 @@ final class FunctionsHandler {
 
     private final Deployments deployments;
     private final LambdaAccount account;
+    private final TagTriggers triggers;
 
-    FunctionsHandler(Deployments deployments, LambdaAccount account) {
+    FunctionsHandler(Deployments deployments, LambdaAccount account, TagTriggers triggers) {
         this.deployments = deployments;
         this.account = account;
+        this.triggers = triggers;
     }
 
     void register(Router router) {
@@ -43,7 +46,9 @@ final class FunctionsHandler {
                 .add("PUT", FUNCTION + "/configuration/?", this::updateConfiguration)
                 .add("PUT", FUNCTION + "/code/?", this::updateCode)
                 .add("DELETE", FUNCTION + "/?", r -> {
-                    deployments.delete(function(r).name());
+                    String name = function(r).name();
+                    deployments.delete(name);
+                    triggers.forget(name);
                     return Response.empty(204);
                 })
                 .add("PUT", "/2017-10-31/functions/(?<name>[^/]+)/concurrency", this::putConcurrency)
@@ -62,7 +67,10 @@ final class FunctionsHandler {
         FunctionDefinition fn = new FunctionDefinition(req.functionName(), req.runtime(), req.handler(),
                 req.description(), req.memorySize(), req.timeout(), req.environment().variables(), req.tags(),
                 FunctionDefinition.UNRESERVED, "", 0, 0, "", Instant.now());
-        return Response.json(201, configuration(deployments.create(fn, req.code().zipFile())));
+        triggers.check(fn.name(), fn.tags()); // before anything is created: bad trigger tags leave no function behind
+        FunctionDefinition created = deployments.create(fn, req.code().zipFile());
+        triggers.create(created.name(), created.tags());
+        return Response.json(201, configuration(created));
     }
 
     private Response list(Request r) {

@@ -66,8 +66,13 @@ final class NodeCommand implements Callable<Integer> {
     int eventQueueLimit;
 
     @Option(names = "--mqtt-broker", paramLabel = "URL",
-            description = "The MQTT broker of MQTT triggers: tcp://HOST:1883 or ssl://HOST:8883 (default: none, MQTT triggers refused).")
+            description = "The MQTT broker of MQTT triggers: tcp://HOST:1883 or ssl://HOST:8883 (default: the node starts "
+                    + "its own mosquitto, see --mqtt-port).")
     String mqttBroker;
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", defaultValue = "" + NodeConfig.DEFAULT_MQTT_PORT,
+            description = "Without --mqtt-broker: the 127.0.0.1 port of the mosquitto the node starts as its broker; 0 starts none (default ${DEFAULT-VALUE}).")
+    int mqttPort;
 
     @Option(names = "--mqtt-username", description = "User name at the MQTT broker.")
     String mqttUsername;
@@ -123,7 +128,7 @@ final class NodeCommand implements Callable<Integer> {
                 Duration.ofSeconds(10), Duration.ofSeconds(30), peers.stream().map(PeerNode::parse).toList(),
                 Duration.ofMillis(leaseTtlMs), java.util.Optional.ofNullable(credentials).map(Path::toAbsolutePath), insecure,
                 java.util.Optional.ofNullable(tls).map(Path::toAbsolutePath),
-                new DeliverySettings(Duration.ofMillis(eventRetryDelayMs), eventQueueLimit), mqtt());
+                new DeliverySettings(Duration.ofMillis(eventRetryDelayMs), eventQueueLimit), mqtt(), mqttPort);
     }
 
     /** A password in a file, not on the command line where ps shows it to everyone. */

@@ -52,9 +52,7 @@ public final class MqttTriggers implements AutoCloseable {
 
     /** Adds a trigger durably and subscribes to its topic now if the broker is reachable, else at the next connect. */
     public Trigger add(String function, String topic, int qos, String replyTopic) {
-        if (connection.isEmpty()) {
-            throw TorporException.invalid("this node has no MQTT broker: start it with --mqtt-broker tcp://HOST:1883");
-        }
+        requireBroker();
         Trigger t = Trigger.mqtt(UUID.randomUUID().toString(), function, topic, qos, replyTopic,
                 java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         store.add(t);
@@ -64,6 +62,13 @@ public final class MqttTriggers implements AutoCloseable {
             if (connection.get().connected()) connection.get().subscribe(t.topic(), subscribedQos(t.topic()));
         });
         return t;
+    }
+
+    /** @throws TorporException INVALID_PARAMETER when the node has no broker, so MQTT triggers could never work */
+    public void requireBroker() {
+        if (connection.isEmpty()) {
+            throw TorporException.invalid("this node has no MQTT broker: give it one with --mqtt-broker tcp://HOST:1883, or install mosquitto for the node to start its own");
+        }
     }
 
     public List<Trigger> list(String function) {

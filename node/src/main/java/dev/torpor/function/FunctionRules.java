@@ -31,8 +31,9 @@ public final class FunctionRules {
     private static final int MAX_TAGS = 50;
     /** Tags in Torpor's own namespace that it reads; any other {@code torpor:} tag is a typo to refuse, not ignore. */
     private static final String TORPOR_TAG_PREFIX = "torpor:";
-    private static final Set<String> TORPOR_TAGS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(SuspendPolicy.SUSPEND_TAG, SuspendPolicy.IDLE_MS_TAG,
-            BackupPolicy.PEER_TAG, BackupPolicy.INTERVAL_MS_TAG, NetworkMode.TAG)));
+    private static final Set<String> TORPOR_TAGS = Collections.unmodifiableSortedSet(new TreeSet<>(java.util.stream.Stream.concat(
+            Set.of(SuspendPolicy.SUSPEND_TAG, SuspendPolicy.IDLE_MS_TAG, BackupPolicy.PEER_TAG, BackupPolicy.INTERVAL_MS_TAG,
+                    NetworkMode.TAG).stream(), TriggerTags.ALL.stream()).toList()));
 
     private FunctionRules() {}
 

@@ -51,12 +51,14 @@ public final class Node implements AutoCloseable {
     private final EventDatabase eventDatabase;
     private final EventQueues events;
     private final MqttTriggers mqtt;
+    private final Optional<LocalBroker> localBroker;
     private final Schedules schedules;
     private final UnsettledDepartures departures;
 
     private Node(NodeDatabase database, InstanceManager instances, ApiServer api, BackupScheduler backupScheduler,
                  BackupReceiver backups, Failover failover, UnsettledDepartures departures, EventDatabase eventDatabase,
-                 EventQueues events, MqttTriggers mqtt, Schedules schedules) {
+                 EventQueues events, MqttTriggers mqtt, Optional<LocalBroker> localBroker, Schedules schedules) {
+        this.localBroker = localBroker;
         this.departures = departures;
         this.mqtt = mqtt;
         this.schedules = schedules;
@@ -117,7 +119,10 @@ public final class Node implements AutoCloseable {
                 config.account(), config.delivery(), Clock.systemUTC());
         events.start();
         metrics.watchQueues(events::allStats);
-        MqttTriggers mqtt = new MqttTriggers(PahoConnection.of(config.mqtt(), config.nodeId(), config.mqttDir()), eventDatabase, events);
+        Optional<LocalBroker> localBroker = config.mqtt().isPresent() || config.mqttPort() == 0 ? Optional.empty()
+                : LocalBroker.start(LocalBroker.BINARY, config.mqttBrokerDir(), config.mqttPort());
+        MqttTriggers mqtt = new MqttTriggers(PahoConnection.of(config.mqtt().or(() -> localBroker.map(LocalBroker::settings)),
+                config.nodeId(), config.mqttDir()), eventDatabase, events);
         mqtt.start();
         metrics.watchMqtt(mqtt::connected);
         Schedules schedules = new Schedules(eventDatabase, events, config.account(), Clock.systemUTC());
@@ -132,7 +137,7 @@ public final class Node implements AutoCloseable {
                 new DirectoryCheckpointStore(config.backupStagingDir()),
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();
-        return new Node(db, instances, api, backupScheduler, backups, failover, departures, eventDatabase, events, mqtt, schedules);
+        return new Node(db, instances, api, backupScheduler, backups, failover, departures, eventDatabase, events, mqtt, localBroker, schedules);
     }
 
     public InetSocketAddress address() {
@@ -151,6 +156,7 @@ public final class Node implements AutoCloseable {
         departures.close();
         api.close();
         mqtt.close();
+        localBroker.ifPresent(LocalBroker::close);
         schedules.close();
         events.close();
         backups.close();

@@ -27,35 +27,45 @@ public record NodeConfig(
         boolean insecure,
         Optional<Path> tls,
         DeliverySettings delivery,
-        Optional<MqttSettings> mqtt) {
+        Optional<MqttSettings> mqtt,
+        int mqttPort) {
+
+    /** Where the node's own mosquitto listens (on 127.0.0.1) when it is given no broker; 0 for none. */
+    public static final int DEFAULT_MQTT_PORT = 1883;
 
     /** How long a backed-up function's owner may serve without renewing its lease: three renewals' worth. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(6);
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_ADMISSION_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A node with no peers and the usual settings: what the demo, the benchmark and in-process tests start. */
+    /** A node with no peers and the usual settings (and no broker of its own): what the demo, the benchmark and in-process tests start. */
     public static NodeConfig standalone(String nodeId, InetSocketAddress listen, Path dataDir, long memoryBudgetBytes) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, LambdaAccount.DEFAULT, "runc",
                 DEFAULT_INIT_TIMEOUT, DEFAULT_ADMISSION_TIMEOUT, List.of(), DEFAULT_LEASE_TTL, Optional.empty(), false,
-                Optional.empty(), DeliverySettings.DEFAULT, Optional.empty());
+                Optional.empty(), DeliverySettings.DEFAULT, Optional.empty(), 0);
     }
 
     public NodeConfig withTimeouts(Duration init, Duration admission) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, init, admission, peers, leaseTtl,
-                credentials, insecure, tls, delivery, mqtt);
+                credentials, insecure, tls, delivery, mqtt, mqttPort);
     }
 
     /** The same node answering only requests signed with a key of the shared-credentials {@code file}. */
     public NodeConfig withCredentials(Path file) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, Optional.of(file), insecure, tls, delivery, mqtt);
+                peers, leaseTtl, Optional.of(file), insecure, tls, delivery, mqtt, mqttPort);
+    }
+
+    /** The same node starting its own mosquitto on {@code port} (see LocalBroker). */
+    public NodeConfig withLocalBroker(int port) {
+        return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
+                peers, leaseTtl, credentials, insecure, tls, delivery, mqtt, port);
     }
 
     /** The same node delivering queued events with other settings (tests retry in milliseconds, not minutes). */
     public NodeConfig withDelivery(DeliverySettings settings) {
         return new NodeConfig(nodeId, listen, dataDir, memoryBudgetBytes, account, runcBinary, initTimeout, admissionTimeout,
-                peers, leaseTtl, credentials, insecure, tls, settings, mqtt);
+                peers, leaseTtl, credentials, insecure, tls, settings, mqtt, mqttPort);
 
     }
                 
@@ -104,6 +114,11 @@ public record NodeConfig(
     /** Paho's store of QoS 1 messages in flight. */
     public Path mqttDir() {
         return dataDir.resolve("mqtt");
+    }
+
+    /** The node's own mosquitto: its configuration, persistence, log and pid. */
+    public Path mqttBrokerDir() {
+        return dataDir.resolve("mosquitto");
     }
 
     public Path codeDir() {

@@ -63,7 +63,8 @@ class FunctionRulesTest {
     void aTorporTagTorporDoesNotKnowIsRefusedNamingTheOnesItDoes() {
         assertRefused(definition("fn", 128, 3, Map.of(), Map.of("torpor:netwrok", "outbound")),
                 "Tag torpor:netwrok is not one Torpor knows: its tags are torpor:backup, torpor:backup-interval-ms, "
-                        + "torpor:idle-ms, torpor:network, torpor:suspend");
+                        + "torpor:idle-ms, torpor:mqtt-qos, torpor:mqtt-reply-topic, torpor:mqtt-topic, torpor:network, "
+                        + "torpor:schedule, torpor:schedule-time-zone, torpor:suspend");
         assertThat(FunctionRules.validated(definition("fn", 128, 3, Map.of(), Map.of("team:torpor", "x", "torporish", "y"))))
                 .as("tags outside the torpor: namespace are the user's own").isNotNull();
     }

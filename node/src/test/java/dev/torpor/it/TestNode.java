@@ -139,6 +139,8 @@ final class TestNode implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "dev.torpor.cli.TorporCli", "node",
                 "--listen", listenHost + ":" + port, "--data", data.toString(), "--memory-budget", Long.toString(budget)));
         argv.addAll(nodeArgs);
+        // A test's node starts its own mosquitto only when the test asks for one, on a port of its choosing.
+        if (!nodeArgs.contains("--mqtt-port")) argv.addAll(List.of("--mqtt-port", "0"));
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(childLog().toFile()))

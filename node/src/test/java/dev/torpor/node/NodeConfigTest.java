@@ -28,7 +28,7 @@ class NodeConfigTest {
         assertThatCode(() -> on("0.0.0.0").withCredentials(Path.of("/etc/torpor/credentials")).requireSafeListen()).doesNotThrowAnyException();
         NodeConfig c = on("0.0.0.0");
         NodeConfig insecure = new NodeConfig(c.nodeId(), c.listen(), c.dataDir(), c.memoryBudgetBytes(), c.account(), c.runcBinary(),
-                c.initTimeout(), c.admissionTimeout(), c.peers(), c.leaseTtl(), c.credentials(), true, c.tls(), c.delivery(), c.mqtt());
+                c.initTimeout(), c.admissionTimeout(), c.peers(), c.leaseTtl(), c.credentials(), true, c.tls(), c.delivery(), c.mqtt(), c.mqttPort());
         assertThatCode(insecure::requireSafeListen).doesNotThrowAnyException();
     }
 
@@ -46,6 +46,6 @@ class NodeConfigTest {
         NodeConfig c = on("127.0.0.1");
         return new NodeConfig(c.nodeId(), c.listen(), c.dataDir(), c.memoryBudgetBytes(), c.account(), c.runcBinary(),
                 c.initTimeout(), c.admissionTimeout(), peers, c.leaseTtl(), c.credentials(), false, java.util.Optional.ofNullable(tls),
-                c.delivery(), c.mqtt());
+                c.delivery(), c.mqtt(), c.mqttPort());
     }
 }
