@@ -29,6 +29,7 @@ final class RequestAccess {
             new Call("GET", Pattern.compile(INSTANCE + "(/logs)?")),
             new Call("POST", Pattern.compile(INSTANCE + "/(checkpoint|restore|migrate)")),
             new Call("GET", Pattern.compile(POLICY)),
+            new Call("GET", Pattern.compile("/torpor/v1/functions/[^/]+/triggers/?")),
             new Call("PUT", Pattern.compile(POLICY)));
 
     /** Empty on a node without keys. */

@@ -5,6 +5,7 @@ import * as format from './format.js';
 import * as prom from './prometheus.js';
 import { confirmAction } from './confirm.js';
 import { MemoryChart } from './memory-chart.js';
+import { renderQueues, renderTriggers } from './triggers.js';
 
 const INSTANCES_EVERY_MS = 1000;
 const METRICS_EVERY_MS = 3000;
@@ -230,6 +231,8 @@ async function refresh() {
     const names = functionNames(page.instances);
     renderFunctions(names);
     renderLatencies(names);
+    renderQueues(names, metrics);
+    await renderTriggers(names);
     document.getElementById('fleet-section').hidden = !info.peers.length;
     if (info.peers.length) renderFleet(await api.get('/torpor/v1/fleet'));
   }
