@@ -199,6 +199,17 @@ function renderFleet(fleet) {
   }));
 }
 
+function renderMoves(moves) {
+  const box = document.getElementById('moves');
+  box.replaceChildren(...moves.map(m => {
+    const li = el('li', { textContent: `${m.kind === 'MIGRATION' ? 'migrating' : 'backing up'} ${m.function} to ${m.peer}, `
+      + `since ${new Date(m.since).toLocaleTimeString()}` });
+    li.dataset.function = m.function;
+    return li;
+  }));
+  if (!moves.length) box.replaceChildren(el('li', { className: 'hint', textContent: 'none' }));
+}
+
 // ---- the loop ----------------------------------------------------------------------------------------------------
 
 function header(n) {
@@ -234,7 +245,11 @@ async function refresh() {
     renderQueues(names, metrics);
     await renderTriggers(names);
     document.getElementById('fleet-section').hidden = !info.peers.length;
-    if (info.peers.length) renderFleet(await api.get('/torpor/v1/fleet'));
+    if (info.peers.length) {
+      const [fleet, moves] = await Promise.all([api.get('/torpor/v1/fleet'), api.get('/torpor/v1/moves')]);
+      renderFleet(fleet);
+      renderMoves(moves.moves);
+    }
   }
 }
 

@@ -34,6 +34,8 @@ class DashboardFleetIT extends TwoNodeCase {
             Await.until("the fleet shows edge-b", () ->
                     browser.evaluate("!!document.querySelector('#fleet [data-node=\"edge-b\"]')").asBoolean(), DashboardPage.PAGE);
 
+            Await.until("the moves under way show, none yet", () -> browser.evaluate(
+                    "document.getElementById('moves').textContent").asText().equals("none"), DashboardPage.PAGE);
             page.press(id, "migrate", "target", "edge-b", "mode", "stop-and-copy");
             page.awaitState(id, "absent", () -> "its instances are " + nodes.a.instances());
             Await.until("the fleet shows counter on edge-b", () -> browser.evaluate(
