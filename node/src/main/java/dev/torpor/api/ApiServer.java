@@ -59,8 +59,9 @@ public final class ApiServer implements AutoCloseable {
         instancesHandler.register(router);
         NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
         nodeHandler.register(router);
-        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances()).register(router);
-        new MovesHandler(migrations::underWay, backupsUnderWay).register(router);
+        MovesHandler moves = new MovesHandler(migrations::underWay, backupsUnderWay);
+        moves.register(router);
+        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances(), moves::underWay).register(router);
         new DashboardHandler(sessions, access.checksSignatures(), tls.isPresent()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = tls.isPresent() ? https(listen, tls.get()) : HttpServer.create(listen, 128);

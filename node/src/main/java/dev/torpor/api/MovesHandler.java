@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 
 /** {@code GET /torpor/v1/moves}: the migrations and backups from this node under way now, read-only, for the dashboard. */
 final class MovesHandler {
+    static final String PATH = "/torpor/v1/moves";
+
     private final Supplier<List<MoveUnderWay>> migrations;
     private final Supplier<List<MoveUnderWay>> backups;
 
@@ -17,7 +19,10 @@ final class MovesHandler {
     }
 
     void register(Router router) {
-        router.add("GET", "/torpor/v1/moves/?", r -> Response.json(200,
-                Map.of("moves", Stream.concat(migrations.get().stream(), backups.get().stream()).toList())));
+        router.add("GET", PATH + "/?", r -> Response.json(200, Map.of("moves", underWay())));
+    }
+
+    List<MoveUnderWay> underWay() {
+        return Stream.concat(migrations.get().stream(), backups.get().stream()).toList();
     }
 }

@@ -195,19 +195,11 @@ function renderFleet(fleet) {
     }
     if (!live.length) dl.append(el('dt', { textContent: 'no functions' }), el('dd'));
     card.append(dl);
+    card.append(el('p', { className: 'trail moves', textContent: 'moves under way: ' + (n.moves.length ? n.moves.map(m =>
+      `${m.kind === 'MIGRATION' ? 'migrating' : 'backing up'} ${m.function} to ${m.peer} since ${new Date(m.since).toLocaleTimeString()}`)
+      .join('; ') : 'none') }));
     return card;
   }));
-}
-
-function renderMoves(moves) {
-  const box = document.getElementById('moves');
-  box.replaceChildren(...moves.map(m => {
-    const li = el('li', { textContent: `${m.kind === 'MIGRATION' ? 'migrating' : 'backing up'} ${m.function} to ${m.peer}, `
-      + `since ${new Date(m.since).toLocaleTimeString()}` });
-    li.dataset.function = m.function;
-    return li;
-  }));
-  if (!moves.length) box.replaceChildren(el('li', { className: 'hint', textContent: 'none' }));
 }
 
 // ---- the loop ----------------------------------------------------------------------------------------------------
@@ -245,11 +237,7 @@ async function refresh() {
     renderQueues(names, metrics);
     await renderTriggers(names);
     document.getElementById('fleet-section').hidden = !info.peers.length;
-    if (info.peers.length) {
-      const [fleet, moves] = await Promise.all([api.get('/torpor/v1/fleet'), api.get('/torpor/v1/moves')]);
-      renderFleet(fleet);
-      renderMoves(moves.moves);
-    }
+    if (info.peers.length) renderFleet(await api.get('/torpor/v1/fleet'));
   }
 }
 
