@@ -12,6 +12,7 @@ import dev.torpor.cluster.MigrationReceiver;
 import dev.torpor.cluster.BackupReceiver;
 import dev.torpor.cluster.Failover;
 import dev.torpor.cluster.Migrations;
+import dev.torpor.cluster.MoveUnderWay;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.events.EventQueues;
 import dev.torpor.events.MqttTriggers;
@@ -25,7 +26,9 @@ import dev.torpor.auth.Authenticator;
 import dev.torpor.dashboard.Sessions;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +45,8 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(InetSocketAddress listen, Optional<Authenticator> authenticator, Optional<ClusterTls> tls, String version, LambdaAccount account, Deployments deployments,
                      InstanceManager instances, ContainerRuntime runtime, NodeMetrics metrics, Membership membership, PeerClient peers,
                      Migrations migrations, MigrationReceiver receiver, BackupReceiver backups, Failover failover,
-                     EventQueues events, MqttTriggers triggers, Schedules schedules) throws IOException {
+                     EventQueues events, MqttTriggers triggers, Schedules schedules,
+                     Supplier<List<MoveUnderWay>> backupsUnderWay) throws IOException {
         Sessions sessions = new Sessions(Clock.systemUTC());
         RequestAccess access = new RequestAccess(authenticator.map(SignedRequests::new), sessions);
         Router router = new Router(access, new Members(tls));
@@ -56,7 +60,9 @@ public final class ApiServer implements AutoCloseable {
         instancesHandler.register(router);
         NodeHandler nodeHandler = new NodeHandler(membership, version, instances, deployments, metrics);
         nodeHandler.register(router);
-        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances()).register(router);
+        MovesHandler moves = new MovesHandler(migrations::underWay, backupsUnderWay);
+        moves.register(router);
+        new FleetHandler(membership, peers, nodeHandler::info, () -> instancesHandler.page().instances(), moves::underWay).register(router);
         new DashboardHandler(sessions, access.checksSignatures(), tls.isPresent()).register(router);
         new ClusterHandler(migrations, receiver, backups, failover, migrations.pageServing(), membership).register(router);
         server = tls.isPresent() ? https(listen, tls.get()) : HttpServer.create(listen, 128);

@@ -3,6 +3,7 @@ package dev.torpor.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.torpor.TorporException;
 import dev.torpor.cluster.Membership;
+import dev.torpor.cluster.MoveUnderWay;
 import dev.torpor.cluster.PeerClient;
 import dev.torpor.cluster.PeerNode;
 import java.time.Duration;
@@ -23,19 +24,22 @@ import java.util.function.Supplier;
 final class FleetHandler {
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(3);
 
-    /** One node as the fleet view shows it: its {@code /torpor/v1/node} and instances, or why they are missing. */
-    record Member(String nodeId, String endpoint, boolean self, Object node, Object instances, String error) {}
+    /** One node as the fleet view shows it: its {@code /torpor/v1/node}, instances and moves under way, or why they are missing. */
+    record Member(String nodeId, String endpoint, boolean self, Object node, Object instances, Object moves, String error) {}
 
     private final Membership membership;
     private final PeerClient peers;
     private final Supplier<NodeInfo> self;
     private final Supplier<List<InstanceView>> selfInstances;
+    private final Supplier<List<MoveUnderWay>> selfMoves;
 
-    FleetHandler(Membership membership, PeerClient peers, Supplier<NodeInfo> self, Supplier<List<InstanceView>> selfInstances) {
+    FleetHandler(Membership membership, PeerClient peers, Supplier<NodeInfo> self, Supplier<List<InstanceView>> selfInstances,
+                 Supplier<List<MoveUnderWay>> selfMoves) {
         this.membership = membership;
         this.peers = peers;
         this.self = self;
         this.selfInstances = selfInstances;
+        this.selfMoves = selfMoves;
     }
 
     void register(Router router) {
@@ -44,7 +48,7 @@ final class FleetHandler {
 
     private List<Member> fleet() throws InterruptedException {
         List<Member> members = new ArrayList<>();
-        members.add(new Member(membership.selfId(), null, true, self.get(), selfInstances.get(), null));
+        members.add(new Member(membership.selfId(), null, true, self.get(), selfInstances.get(), selfMoves.get(), null));
         try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Member>> answers = membership.peers().stream().map(p -> asking.submit(() -> ask(p))).toList();
             for (Future<Member> answer : answers) {
@@ -63,9 +67,10 @@ final class FleetHandler {
         try {
             JsonNode node = peers.call(peer, "GET", "/torpor/v1/node", null, PEER_TIMEOUT);
             JsonNode instances = peers.call(peer, "GET", "/torpor/v1/instances", null, PEER_TIMEOUT).path("instances");
-            return new Member(peer.id(), endpoint, false, node, instances, null);
+            JsonNode moves = peers.call(peer, "GET", MovesHandler.PATH, null, PEER_TIMEOUT).path("moves");
+            return new Member(peer.id(), endpoint, false, node, instances, moves, null);
         } catch (TorporException e) {
-            return new Member(peer.id(), endpoint, false, null, null, e.getMessage());
+            return new Member(peer.id(), endpoint, false, null, null, null, e.getMessage());
         }
     }
 }

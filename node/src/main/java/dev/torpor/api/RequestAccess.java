@@ -25,10 +25,11 @@ final class RequestAccess {
     /** What the dashboard does, and all a session may do. */
     private static final List<Call> SESSION_SCOPE = List.of(
             new Call("GET", Pattern.compile("/ui(/.*)?")),
-            new Call("GET", Pattern.compile("/metrics|/torpor/v1/(node|fleet|instances)|/2015-03-31/functions/?")),
+            new Call("GET", Pattern.compile("/metrics|/torpor/v1/(node|fleet|instances|moves)|/2015-03-31/functions/?")),
             new Call("GET", Pattern.compile(INSTANCE + "(/logs)?")),
             new Call("POST", Pattern.compile(INSTANCE + "/(checkpoint|restore|migrate)")),
             new Call("GET", Pattern.compile(POLICY)),
+            new Call("GET", Pattern.compile("/torpor/v1/functions/[^/]+/triggers/?")),
             new Call("PUT", Pattern.compile(POLICY)));
 
     /** Empty on a node without keys. */

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +55,8 @@ public final class BackupScheduler implements AutoCloseable {
     private final Clock clock;
     /** Per function: when its next round is due; a round still running is not started again. */
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Per function: its round running now, which the dashboard shows. */
+    private final Map<String, MoveUnderWay> running = new ConcurrentHashMap<>();
     /** Per instance: when the image last shipped was made, so an unchanged checkpointed image is not sent again. */
     private final Map<String, Instant> shipped = new ConcurrentHashMap<>();
 
@@ -85,7 +85,9 @@ public final class BackupScheduler implements AutoCloseable {
         for (FunctionDefinition fn : functions.list()) {
             Optional<BackupPolicy> policy = BackupPolicy.of(fn);
             Optional<PeerNode> target = policy.isEmpty() ? Optional.empty() : targets.apply(fn.name());
-            if (target.isEmpty() || now.isBefore(due.getOrDefault(fn.name(), Instant.MIN)) || !running.add(fn.name())) continue;
+            if (target.isEmpty() || now.isBefore(due.getOrDefault(fn.name(), Instant.MIN))) continue;
+            MoveUnderWay round = new MoveUnderWay(MoveUnderWay.Kind.BACKUP, fn.name(), target.get().id(), now);
+            if (running.putIfAbsent(fn.name(), round) != null) continue;
             due.put(fn.name(), now.plus(policy.get().interval()));
             Thread.ofVirtual().name("backup-" + fn.name()).start(() -> {
                 try {
@@ -167,6 +169,11 @@ public final class BackupScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return written.get();
+    }
+
+    /** The backup rounds running now, one per function. */
+    public List<MoveUnderWay> underWay() {
+        return List.copyOf(running.values());
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,7 +66,10 @@ public final class Migrations {
     private final MigrationSupport support;
     private final MoveJournal journal;
     /** Functions being moved, until the target has taken over their invocations. */
-    private final Map<String, CountDownLatch> moving = new ConcurrentHashMap<>();
+    private final Map<String, Departure> moving = new ConcurrentHashMap<>();
+
+    /** A move under way: what the dashboard shows, and the latch invocations of the function wait on. */
+    private record Departure(MoveUnderWay move, CountDownLatch handedOver) {}
 
     public Migrations(Membership membership, PeerClient peers, InstanceManager instances, Deployments deployments,
                       CodeStore code, Locations locations, PageServing pages, MigrationSupport support, MoveJournal journal) {
@@ -106,11 +110,12 @@ public final class Migrations {
                     + membership.selfId() + ": " + e.getMessage(), e);
         }
 
-        CountDownLatch handedOver = new CountDownLatch(1);
-        if (moving.putIfAbsent(fn.name(), handedOver) != null) throw TorporException.conflict(fn.name() + " is being moved already");
+        Departure departure = new Departure(new MoveUnderWay(MoveUnderWay.Kind.MIGRATION, fn.name(), targetId, Instant.now()),
+                new CountDownLatch(1));
+        if (moving.putIfAbsent(fn.name(), departure) != null) throw TorporException.conflict(fn.name() + " is being moved already");
         Runnable handOver = () -> {
-            moving.remove(fn.name(), handedOver);
-            handedOver.countDown();
+            moving.remove(fn.name(), departure);
+            departure.handedOver().countDown();
         };
         try {
             return move(s, fn, target, compress, mode, handOver);
@@ -239,10 +244,15 @@ public final class Migrations {
         return results;
     }
 
+    /** The migrations from this node under way now. */
+    public List<MoveUnderWay> underWay() {
+        return moving.values().stream().map(Departure::move).toList();
+    }
+
     /** Where a function lives if not here, waiting out a move of it under way. */
     public Optional<PeerNode> whereIs(String function, Duration wait) throws InterruptedException {
-        CountDownLatch m = moving.get(function);
-        if (m != null && !m.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        Departure m = moving.get(function);
+        if (m != null && !m.handedOver().await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             throw TorporException.unavailable(function + " is still being moved");
         }
         return locations.nodeOf(function).filter(n -> !n.equals(membership.selfId())).flatMap(membership::peer);

@@ -127,15 +127,15 @@ public final class Node implements AutoCloseable {
         metrics.watchMqtt(mqtt::connected);
         Schedules schedules = new Schedules(eventDatabase, events, config.account(), Clock.systemUTC());
         schedules.start();
+        BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
+                new DirectoryCheckpointStore(config.backupStagingDir()),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         ApiServer api = new ApiServer(config.listen(), keys.map(k -> new Authenticator(k, Clock.systemUTC())), tls, VERSION, config.account(), deployments, instances, runtime, metrics,
-                membership, peers, migrations, receiver, backups, failover, events, mqtt, schedules);
+                membership, peers, migrations, receiver, backups, failover, events, mqtt, schedules, backupScheduler::underWay);
         UnsettledDepartures departures = new UnsettledDepartures(db.moves(), db.locations(), membership, peers, instances,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("departures").factory()));
         departures.start(); // before the API: a function whose move is unsettled is not served from the copy here
         api.start();
-        BackupScheduler backupScheduler = new BackupScheduler(membership, failover::backupTarget, peers, instances, db.functions(), code,
-                new DirectoryCheckpointStore(config.backupStagingDir()),
-                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("backups").factory()), Clock.systemUTC());
         backupScheduler.start();
         return new Node(db, instances, api, backupScheduler, backups, failover, departures, eventDatabase, events, mqtt, localBroker, schedules);
     }

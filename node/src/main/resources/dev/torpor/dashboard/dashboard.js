@@ -5,6 +5,7 @@ import * as format from './format.js';
 import * as prom from './prometheus.js';
 import { confirmAction } from './confirm.js';
 import { MemoryChart } from './memory-chart.js';
+import { renderQueues, renderTriggers } from './triggers.js';
 
 const INSTANCES_EVERY_MS = 1000;
 const METRICS_EVERY_MS = 3000;
@@ -194,6 +195,9 @@ function renderFleet(fleet) {
     }
     if (!live.length) dl.append(el('dt', { textContent: 'no functions' }), el('dd'));
     card.append(dl);
+    card.append(el('p', { className: 'trail moves', textContent: 'moves under way: ' + (n.moves.length ? n.moves.map(m =>
+      `${m.kind === 'MIGRATION' ? 'migrating' : 'backing up'} ${m.function} to ${m.peer} since ${new Date(m.since).toLocaleTimeString()}`)
+      .join('; ') : 'none') }));
     return card;
   }));
 }
@@ -230,6 +234,8 @@ async function refresh() {
     const names = functionNames(page.instances);
     renderFunctions(names);
     renderLatencies(names);
+    renderQueues(names, metrics);
+    await renderTriggers(names);
     document.getElementById('fleet-section').hidden = !info.peers.length;
     if (info.peers.length) renderFleet(await api.get('/torpor/v1/fleet'));
   }

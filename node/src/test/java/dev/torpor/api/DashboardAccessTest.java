@@ -45,6 +45,8 @@ class DashboardAccessTest {
         Router router = new Router(access, new Members(java.util.Optional.empty()))
                 .add("GET", "/torpor/v1/instances", r -> Response.json(200, Map.of("instances", java.util.List.of())))
                 .add("POST", "/torpor/v1/instances/(?<id>[^/]+)/checkpoint", r -> Response.json(200, Map.of("id", r.instanceId())))
+                .add("GET", "/torpor/v1/functions/(?<name>[^/]+)/triggers", r -> Response.json(200, Map.of("triggers", java.util.List.of())))
+                .add("POST", "/torpor/v1/functions/(?<name>[^/]+)/triggers", r -> Response.empty(201))
                 .add("DELETE", "/2015-03-31/functions/(?<name>[^/]+)", r -> Response.empty(204));
         new DashboardHandler(sessions, true, false).register(router);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -77,6 +79,10 @@ class DashboardAccessTest {
         assertThat(send("GET", "/torpor/v1/instances", Map.of("Cookie", cookie)).statusCode()).isEqualTo(200);
         assertThat(send("POST", "/torpor/v1/instances/i-1/checkpoint", Map.of("Cookie", cookie, RequestAccess.DASHBOARD_HEADER, "1"))
                 .statusCode()).isEqualTo(200);
+
+        assertThat(send("GET", "/torpor/v1/functions/f/triggers", Map.of("Cookie", cookie)).statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/torpor/v1/functions/f/triggers", Map.of("Cookie", cookie, RequestAccess.DASHBOARD_HEADER, "1"))
+                .statusCode()).as("the dashboard shows triggers, it does not add them").isEqualTo(403);
 
         HttpResponse<String> noHeader = send("POST", "/torpor/v1/instances/i-1/checkpoint", Map.of("Cookie", cookie));
         assertThat(noHeader.statusCode()).as("a write without the dashboard's header, as a cross-site form would send").isEqualTo(403);

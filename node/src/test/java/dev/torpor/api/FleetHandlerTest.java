@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The fleet view through the real router: this node, a peer that answers (a stand-in on loopback), one that does not. */
+/** The fleet view through the real router: this node, a peer that answers (a stand-in on loopback) with its moves under way, one that does not. */
 @Timeout(30)
 class FleetHandlerTest {
     private final HttpClient client = HttpClient.newHttpClient();
@@ -37,7 +37,9 @@ class FleetHandlerTest {
         peer = serve(new Router(RequestAccess.open(), new Members(Optional.empty()))
                 .add("GET", "/torpor/v1/node", r -> Response.json(200, Map.of("nodeId", "edge-b", "memoryBudgetBytes", 256L << 20)))
                 .add("GET", "/torpor/v1/instances", r -> Response.json(200,
-                        Map.of("instances", List.of(Map.of("function", "counter", "instanceId", "counter-1", "state", "IDLE"))))));
+                        Map.of("instances", List.of(Map.of("function", "counter", "instanceId", "counter-1", "state", "IDLE")))))
+                .add("GET", "/torpor/v1/moves", r -> Response.json(200,
+                        Map.of("moves", List.of(Map.of("kind", "BACKUP", "function", "counter", "peer", "edge-a"))))));
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
@@ -47,7 +49,7 @@ class FleetHandlerTest {
                 new PeerNode("edge-c", URI.create("http://127.0.0.1:" + closedPort))));
         NodeInfo self = new NodeInfo("edge-a", "test", "x86_64", "6.18", "4.2", "1.1", 512L << 20, 0, 0, 0, 0, membership.peers(), null);
         Router router = new Router(RequestAccess.open(), new Members(Optional.empty()));
-        new FleetHandler(membership, new PeerClient(Optional.empty(), Optional.empty()), () -> self, List::of).register(router);
+        new FleetHandler(membership, new PeerClient(Optional.empty(), Optional.empty()), () -> self, List::of, List::of).register(router);
         node = serve(router);
     }
 
@@ -71,6 +73,8 @@ class FleetHandlerTest {
         assertThat(nodes.get(0).get("node").get("memoryBudgetBytes").asLong()).isEqualTo(512L << 20);
         assertThat(nodes.get(1).get("nodeId").asText()).isEqualTo("edge-b");
         assertThat(nodes.get(1).get("instances").get(0).get("function").asText()).isEqualTo("counter");
+        assertThat(nodes.get(1).get("moves").get(0).get("kind").asText()).as("its backup round under way").isEqualTo("BACKUP");
+        assertThat(nodes.get(0).get("moves")).as("none here").isEmpty();
         assertThat(nodes.get(1).has("error")).isFalse();
         assertThat(nodes.get(2).get("nodeId").asText()).isEqualTo("edge-c");
         assertThat(nodes.get(2).get("error").asText()).contains("not reachable");

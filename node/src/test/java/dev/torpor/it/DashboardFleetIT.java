@@ -34,6 +34,9 @@ class DashboardFleetIT extends TwoNodeCase {
             Await.until("the fleet shows edge-b", () ->
                     browser.evaluate("!!document.querySelector('#fleet [data-node=\"edge-b\"]')").asBoolean(), DashboardPage.PAGE);
 
+            Await.until("each node's moves under way show, none yet", () -> browser.evaluate(
+                    "[...document.querySelectorAll('#fleet .moves')].map(m => m.textContent).join('|')").asText()
+                    .equals("moves under way: none|moves under way: none"), DashboardPage.PAGE);
             page.press(id, "migrate", "target", "edge-b", "mode", "stop-and-copy");
             page.awaitState(id, "absent", () -> "its instances are " + nodes.a.instances());
             Await.until("the fleet shows counter on edge-b", () -> browser.evaluate(

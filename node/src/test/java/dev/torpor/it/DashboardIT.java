@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real headless Chromium, from a real node running real functions: they appear, a checkpoint and
  * a restore asked for with the page's own buttons (and confirmed in its dialog) show on the page as they happen, the
- * memory chart fills, a policy changes from the page, and the page fits a phone. Screenshots are kept in node/target/dashboard/.
+ * memory chart fills, a schedule trigger and the function's queue show, a policy changes from the page, and the page fits a phone. Screenshots are kept in node/target/dashboard/.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DashboardIT extends RealNodeCase {
@@ -81,6 +81,15 @@ class DashboardIT extends RealNodeCase {
             String rows = browser.evaluate("document.querySelector('#latencies tbody').textContent").asText();
             return rows.contains("checkpoint") && rows.contains("restore") && rows.contains("cold start");
         }, PAGE);
+        assertThat(node.call("POST", "/torpor/v1/functions/counter/triggers",
+                "{\"type\": \"schedule\", \"expression\": \"rate(1 minute)\"}").statusCode()).isEqualTo(201);
+        JsonNode events = Await.matching("the trigger and the queue show on the page", () -> browser.evaluate(
+                "({trigger: document.querySelector('#triggers tr[data-function=\"counter\"]')?.textContent ?? '', "
+                        + "depth: document.querySelector('#queues tr[data-function=\"counter\"] td.num')?.textContent ?? ''})"),
+                e -> e.path("trigger").asText().contains("rate(1 minute)") && !e.path("depth").asText().isEmpty(), PAGE);
+        assertThat(events.path("trigger").asText()).contains("schedule", "next ");
+        assertThat(events.path("depth").asText()).as("the queue's depth, as the node counts it")
+                .isEqualTo(node.eventQueue("counter").get("depth").asText());
         page.pressIn("document.querySelector('#functions tr[data-function=\"counter\"]')", "policy", "policy changed",
                 "suspend", "pause", "idleMs", "5000");
         JsonNode policy = TestNode.json(node.call("GET", "/torpor/v1/functions/counter/policy", null).body());
