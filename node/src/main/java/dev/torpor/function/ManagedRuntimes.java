@@ -54,7 +54,8 @@ public final class ManagedRuntimes {
         for (String name : files) {
             try (InputStream in = ManagedRuntimes.class.getResourceAsStream(RESOURCES + name)) {
                 if (in == null) throw new IOException("the runtime file " + name + " is missing from the build");
-                SharedFiles.replace(filesDir.resolve(name), in.readAllBytes(), "rw-r--r--");
+                // owner only, as everything under --data: each container start hands them to the function user (FunctionUser.own)
+                SharedFiles.replace(filesDir.resolve(name), in.readAllBytes(), "rw-------");
             }
         }
         return new ManagedRuntimes(new DeviceInterpreters(deviceRoot), filesDir);

@@ -20,13 +20,21 @@ import java.util.Base64;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ZipCodeStoreTest {
+    /** The store's root sits in a directory of its own, so that an escape to its parent lands where the test looks. */
     @TempDir
+    Path tmp;
     Path root;
+
+    @BeforeEach
+    void makeRoot() throws IOException {
+        root = Files.createDirectory(tmp.resolve("code"));
+    }
 
     private CodeStore store() {
         return CodeStore.atRoot(root);
