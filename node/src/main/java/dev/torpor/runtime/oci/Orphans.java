@@ -44,13 +44,28 @@ final class Orphans {
     /** {@code <state root>/<container>/criu-root} mounts, detached (a process may still hold one open). */
     static void unmountCriuRoots(Path stateRoot) {
         String under = stateRoot.toAbsolutePath().normalize() + "/";
-        List<String> mountPoints;
+        unmount(mountPoints().stream().filter(m -> m.startsWith(under) && m.endsWith("/criu-root")).distinct().toList());
+    }
+
+    /**
+     * Every mount at or under {@code dir}, deepest first, detached: what a restore killed half-way leaves in a
+     * container's directories (CRIU's cgroup yard {@code .criu.cgyard.*}, runc's {@code criu-root}), which would
+     * otherwise keep them from being deleted.
+     */
+    static void unmountUnder(Path dir) {
+        String root = dir.toAbsolutePath().normalize().toString();
+        unmount(mountPoints().stream().filter(m -> m.equals(root) || m.startsWith(root + "/")).distinct().toList());
+    }
+
+    private static List<String> mountPoints() {
         try {
-            mountPoints = Files.readAllLines(MOUNTS).stream().map(Orphans::mountPoint)
-                    .filter(m -> m.startsWith(under) && m.endsWith("/criu-root")).distinct().toList();
+            return Files.readAllLines(MOUNTS).stream().map(Orphans::mountPoint).toList();
         } catch (IOException e) {
-            return; // no /proc here: nothing could have been mounted by runc either
+            return List.of(); // no /proc here: nothing could have been mounted by runc or CRIU either
         }
+    }
+
+    private static void unmount(List<String> mountPoints) {
         for (String m : mountPoints.reversed()) {
             LOG.log(System.Logger.Level.WARNING, "unmounting {0}, left by a restore that did not end", m);
             ProcessRunner.runAllowingFailure(List.of("umount", "--lazy", m), UMOUNT);

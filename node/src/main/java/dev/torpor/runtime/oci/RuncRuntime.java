@@ -206,6 +206,7 @@ final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String id) {
+        Orphans.unmountUnder(stateRoot.resolve(id)); // runc's criu-root, when a restore of it was killed half-way
         ProcessRunner.runAllowingFailure(runc.deleteForce(id), QUICK);
         network.ifPresent(n -> n.release(id, netns.pathOf(id)));
         netns.remove(id);
@@ -427,8 +428,13 @@ final class RuncRuntime implements ContainerRuntime {
     private static void deleteTree(Path dir) {
         try {
             if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
-        } catch (IOException e) {
-            throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
+        } catch (IOException busy) {
+            Orphans.unmountUnder(dir); // a restore killed half-way left mounts in it; then try once more
+            try {
+                if (Files.exists(dir)) PathUtils.deleteDirectory(dir);
+            } catch (IOException e) {
+                throw new TorporException(ErrorKind.FAILED, "cannot prepare the files of a container", e);
+            }
         }
     }
 }
